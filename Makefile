@@ -1,0 +1,48 @@
+# spacekg: `make demo` (install, build the shipped record, showcase queries, exports in out/)
+# and `make test`. Everything the tests need is installed from here.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STORE  ?= ./spacekg-store
+RECORD := data/records/us-japan-space-partnership.txt
+STAMP  := $(VENV)/.installed
+
+.PHONY: install demo test java clean
+
+install: $(STAMP) java
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+# HermiT (owlready2's reasoner) needs a Java runtime; install one from Debian when missing.
+java:
+	@command -v java >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    echo "installing a Java runtime for HermiT"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq default-jre-headless >/dev/null; \
+	  else echo "warning: no java on PATH; the HermiT reasoner tests will be skipped" >&2; fi; }
+
+demo: install
+	rm -rf $(STORE) out
+	mkdir -p out
+	$(BIN)/spacekg build $(RECORD) --store $(STORE)
+	$(BIN)/spacekg stats --store $(STORE)
+	$(BIN)/spacekg query heads --store $(STORE)
+	$(BIN)/spacekg query budgets --store $(STORE)
+	$(BIN)/spacekg query assertions-about --param entity=MOD --store $(STORE)
+	$(BIN)/spacekg query negated --store $(STORE)
+	$(BIN)/spacekg query entities-by-class --store $(STORE) --format csv > out/entities.csv
+	$(BIN)/spacekg export --format trig -o out/spacekg.trig --store $(STORE)
+	$(BIN)/spacekg export --format nquads -o out/spacekg.nq --store $(STORE)
+	$(BIN)/spacekg export --format jsonld -o out/spacekg.jsonld --store $(STORE)
+	$(BIN)/spacekg export --format turtle -o out/spacekg.ttl --store $(STORE)
+	@echo "exports written to out/: $$(ls out | tr '\n' ' ')"
+
+test: install
+	$(BIN)/python -m pytest
+
+clean:
+	rm -rf $(VENV) $(STORE) out .pytest_cache

@@ -1,0 +1,5 @@
+"""``python -m spacekg``: the same as the ``spacekg`` command."""
+
+from spacekg.cli import main
+
+main()

@@ -1,0 +1,114 @@
+"""The default store: embedded Oxigraph (RocksDB on disk, or in memory)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Mapping
+from pathlib import Path
+from typing import BinaryIO
+
+import pyoxigraph as ox
+
+from spacekg.errors import QueryError, StoreError, StoreLockedError
+from spacekg.graph.store import QueryResult, Term
+
+__all__ = ["OxigraphStore", "insert_data", "result_from_oxigraph"]
+
+
+class OxigraphStore:
+    """A pyoxigraph `Store`; one process at a time may open an on-disk store."""
+
+    supports_update = True
+
+    def __init__(self, path: Path | None) -> None:
+        self.location = str(path) if path else "memory:"
+        try:
+            if path is None:
+                self._store = ox.Store()
+            else:
+                if path.exists() and not path.is_dir():
+                    raise StoreError(f"{path} is a file, not a store folder; pass a folder path as --store")
+                self._store = ox.Store(str(path))
+        except OSError as exc:
+            text = str(exc)
+            if "lock" in text.lower():
+                raise StoreLockedError(
+                    f"the store {path} is in use by another spacekg process; wait for it to finish "
+                    "or query it through 'spacekg serve'"
+                ) from exc
+            raise StoreError(f"cannot open the store {path}: {text}") from exc
+
+    def query(self, sparql: str, *, bindings: Mapping[str, Term] | None = None) -> QueryResult:
+        substitutions = {ox.Variable(k): v for k, v in (bindings or {}).items()}
+        try:
+            result = self._store.query(sparql, substitutions=substitutions or None)
+        except SyntaxError as exc:
+            raise QueryError(f"SPARQL syntax error: {exc}") from exc
+        except OSError as exc:
+            raise StoreError(f"cannot read the store {self.location}: {exc}") from exc
+        except RuntimeError as exc:  # e.g. a substituted variable missing from the projection
+            raise QueryError(f"{exc}; a query parameter must be one of the SELECT variables") from exc
+        return result_from_oxigraph(result)
+
+    def update(self, sparql: str) -> None:
+        try:
+            self._store.update(sparql)
+        except SyntaxError as exc:
+            raise QueryError(f"SPARQL update syntax error: {exc}") from exc
+        except OSError as exc:
+            raise StoreError(f"cannot write the store {self.location}: {exc}") from exc
+
+    def replace(self, before: str, quads: Iterable[ox.Quad], *, after: str = "") -> None:
+        # one SPARQL update request is one Oxigraph transaction
+        request = ";\n".join(part for part in (before.strip(), insert_data(quads), after.strip()) if part)
+        self.update(request)
+
+    def add_quads(self, quads: Iterable[ox.Quad]) -> None:
+        try:
+            self._store.extend(quads)
+        except OSError as exc:
+            raise StoreError(f"cannot write the store {self.location}: {exc}") from exc
+
+    def quads(self) -> Iterator[ox.Quad]:
+        return iter(self._store.quads_for_pattern(None, None, None, None))
+
+    def dump(self, output: BinaryIO, *, format: ox.RdfFormat, prefixes: Mapping[str, str] | None = None) -> None:
+        """Write the dataset in a quad format (TriG, N-Quads, JSON-LD)."""
+        try:
+            self._store.dump(output, format=format, prefixes=dict(prefixes or {}) or None)
+        except OSError as exc:
+            raise StoreError(f"cannot read the store {self.location}: {exc}") from exc
+
+    def __len__(self) -> int:
+        return len(self._store)
+
+    def close(self) -> None:
+        if self.location != "memory:":
+            self._store.flush()
+        del self._store
+
+
+def insert_data(quads: Iterable[ox.Quad]) -> str:
+    """An INSERT DATA request for `quads`; terms are written by pyoxigraph (escaped N-Triples)."""
+    default: list[str] = []
+    named: dict[str, list[str]] = {}
+    for q in quads:
+        triple = f"{q.subject} {q.predicate} {q.object} ."
+        if isinstance(q.graph_name, ox.DefaultGraph):
+            default.append(triple)
+        else:
+            named.setdefault(str(q.graph_name), []).append(triple)
+    if not default and not named:
+        return ""
+    body = "\n".join(default)
+    body += "".join(f"\nGRAPH {g} {{\n" + "\n".join(ts) + "\n}" for g, ts in named.items())
+    return f"INSERT DATA {{\n{body}\n}}"
+
+
+def result_from_oxigraph(result: object) -> QueryResult:
+    if isinstance(result, ox.QueryBoolean):
+        return QueryResult(kind="ask", boolean=bool(result))
+    if isinstance(result, ox.QuerySolutions):
+        variables = [v.value for v in result.variables]
+        rows = [tuple(solution[v] for v in variables) for solution in result]
+        return QueryResult(kind="select", variables=variables, rows=rows)
+    return QueryResult(kind="graph", triples=list(result))  # QueryTriples

@@ -1,0 +1,160 @@
+"""The single writer: extractions → quads, one named graph per assertion (SPEC §3).
+
+The assertion's own description (text, rank, record, mentions, quantities, negation,
+modality) goes to the default graph; the facts drawn from it (quantity nodes, relations,
+budgets) go to the named graph whose name is the assertion IRI. IRIs are deterministic,
+so building the same record twice yields the same quads.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable, Iterator, Sequence
+
+import pyoxigraph as ox
+
+from spacekg.graph.store import Store
+from spacekg.model import AssertionRecord, Extraction, Mention, Quantity, QuantityKind, slugify
+from spacekg.vocab import DCTERMS, PROV, RDF, RDFS, SCHEMA, SKG, SKGID, SKOS, XSD, expand_curie
+
+__all__ = ["assertion_iri", "entity_iri", "record_iri", "record_quads", "replace_records", "slugify"]
+
+_DEFAULT = ox.DefaultGraph()
+_TRUE = ox.Literal("true", datatype=XSD.boolean)
+_FALSE = ox.Literal("false", datatype=XSD.boolean)
+_SYMMETRIC = {"skg:metWith", "skg:partnersWith"}
+_UNIT_OF_KIND = {QuantityKind.MULTIPLIER: "times", QuantityKind.COUNT: None}
+
+
+def record_iri(name: str) -> ox.NamedNode:
+    return SKGID[f"record/{slugify(name)}"]
+
+
+def assertion_iri(record_name: str, text: str) -> ox.NamedNode:
+    """Named by the record and a hash of the normalised text, so re-ranking keeps IRIs."""
+    digest = hashlib.sha256(" ".join(text.split()).encode("utf-8")).hexdigest()[:16]
+    return SKGID[f"record/{slugify(record_name)}/assertion/{digest}"]
+
+
+def entity_iri(key: str) -> ox.NamedNode:
+    return SKGID[key]
+
+
+def _string(value: str) -> ox.Literal:
+    return ox.Literal(value)
+
+
+def _decimal(value: object) -> ox.Literal:
+    text = format(value, "f") if not isinstance(value, str) else value
+    if "." in text:
+        text = text.rstrip("0").rstrip(".") if text.rstrip("0").rstrip(".") else "0"
+    return ox.Literal(text, datatype=XSD.decimal)
+
+
+def _quantity_quads(node: ox.NamedNode, q: Quantity, graph: ox.NamedNode) -> Iterator[ox.Quad]:
+    def quad(p: ox.NamedNode, o: ox.NamedNode | ox.Literal) -> ox.Quad:
+        return ox.Quad(node, p, o, graph)
+
+    yield quad(RDF.type, SCHEMA.MonetaryAmount if q.kind is QuantityKind.MONEY else SCHEMA.QuantitativeValue)
+    yield quad(SKG.quantityKind, _string(q.kind.value))
+    yield quad(SKG.surface, _string(q.surface))
+    if q.value is not None:
+        yield quad(SCHEMA.value, _decimal(q.value))
+        if q.bound == "min":
+            yield quad(SCHEMA.minValue, _decimal(q.value))
+        elif q.bound == "max":
+            yield quad(SCHEMA.maxValue, _decimal(q.value))
+    if q.currency:
+        yield quad(SCHEMA.currency, _string(q.currency))
+    if q.unit_code:
+        yield quad(SCHEMA.unitCode, _string(q.unit_code))
+    unit_text = q.unit_text or _UNIT_OF_KIND.get(q.kind)
+    if unit_text:
+        yield quad(SCHEMA.unitText, _string(unit_text))
+    if q.qualifier:
+        yield quad(SKG.qualifier, _string(q.qualifier))
+    if q.temporal:
+        yield quad(SKG.temporalValue, _string(q.temporal))
+
+
+def _minted_entity_quads(m: Mention) -> Iterator[ox.Quad]:
+    node = entity_iri(m.key)
+    yield ox.Quad(node, RDF.type, SKG[m.cls.value], _DEFAULT)
+    yield ox.Quad(node, RDFS.label, ox.Literal(m.label, language="en"), _DEFAULT)
+    yield ox.Quad(node, SKG.minted, _TRUE, _DEFAULT)
+    if m.surface != m.label and m.surface[:1].isupper():
+        yield ox.Quad(node, SKOS.altLabel, ox.Literal(m.surface, language="en"), _DEFAULT)
+
+
+def record_quads(record: AssertionRecord, extractions: Sequence[Extraction]) -> Iterator[ox.Quad]:
+    """Every quad one record contributes to the store."""
+    rec = record_iri(record.name)
+    yield ox.Quad(rec, RDF.type, SKG.AssertionRecord, _DEFAULT)
+    yield ox.Quad(rec, SKG.summary, _string(record.summary), _DEFAULT)
+    yield ox.Quad(rec, DCTERMS.source, _string(record.source), _DEFAULT)
+    if record.title:
+        yield ox.Quad(rec, DCTERMS.title, _string(record.title), _DEFAULT)
+    for x in extractions:
+        a = x.assertion
+        node = assertion_iri(record.name, a.text)
+
+        def describe(p: ox.NamedNode, o: ox.NamedNode | ox.Literal) -> ox.Quad:
+            return ox.Quad(node, p, o, _DEFAULT)
+
+        yield describe(RDF.type, SKG.Assertion)
+        yield describe(SKG.text, _string(a.text))
+        yield describe(SKG.evidenceRank, ox.Literal(str(a.rank), datatype=XSD.positiveInteger))
+        yield describe(SKG.lineNumber, ox.Literal(str(a.line), datatype=XSD.positiveInteger))
+        yield describe(PROV.wasDerivedFrom, rec)
+        yield describe(SKG.negated, _TRUE if x.negated else _FALSE)
+        yield describe(SKG.modality, SKG[x.modality.value])
+        for m in x.mentions:
+            yield describe(SKG.mentions, entity_iri(m.key))
+            if not m.known:
+                yield from _minted_entity_quads(m)
+        quantity_nodes = []
+        for i, q in enumerate(x.quantities, start=1):
+            qnode = ox.NamedNode(f"{node.value}/quantity/{i}")
+            quantity_nodes.append(qnode)
+            yield describe(SKG.hasQuantity, qnode)
+            yield from _quantity_quads(qnode, q, node)
+        for f in x.facts:
+            s, p, o = entity_iri(f.subject), expand_curie(f.predicate), entity_iri(f.object)
+            yield ox.Quad(s, p, o, node)
+            if f.predicate in _SYMMETRIC:
+                yield ox.Quad(o, p, s, node)
+        for i, b in enumerate(x.budgets, start=1):
+            bnode = ox.NamedNode(f"{node.value}/budget/{i}")
+            yield ox.Quad(bnode, RDF.type, SKG.Budget, node)
+            yield ox.Quad(bnode, SKG.budgetHolder, entity_iri(b.holder), node)
+            for index in b.amounts:
+                yield ox.Quad(bnode, SKG.amount, quantity_nodes[index], node)
+            if b.fiscal_year:
+                yield ox.Quad(bnode, SKG.fiscalYear, ox.Literal(b.fiscal_year, datatype=XSD.gYear), node)
+            if b.purpose:
+                yield ox.Quad(bnode, SKG.purpose, entity_iri(b.purpose), node)
+
+
+_DROP_RECORD = """
+DELETE {{ GRAPH ?a {{ ?s ?p ?o }} }} WHERE {{ ?a <{derived}> {rec} . GRAPH ?a {{ ?s ?p ?o }} }} ;
+DELETE {{ ?a ?p ?o }} WHERE {{ ?a <{derived}> {rec} ; ?p ?o }} ;
+DELETE WHERE {{ {rec} ?p ?o }} ;
+"""
+# Minted entities that no assertion mentions any more (after an edit) are removed too.
+_DROP_ORPHANS = f"""
+DELETE {{ ?e ?p ?o }} WHERE {{
+  ?e <{SKG.minted.value}> true ; ?p ?o .
+  FILTER NOT EXISTS {{ ?a <{SKG.mentions.value}> ?e }}
+}}
+"""
+
+
+def replace_records(store: Store, records: Iterable[tuple[AssertionRecord, Sequence[Extraction]]],
+                    extra: Iterable[ox.Quad] = (), replace_graphs: Iterable[ox.NamedNode] = ()) -> None:
+    """Replace each record's earlier version (its assertions, graphs and description) and
+    the `replace_graphs` whole with the new quads and `extra`, all or nothing."""
+    parts, quads = [f"DROP SILENT GRAPH {g} ;\n" for g in replace_graphs], list(extra)
+    for record, extractions in records:
+        parts.append(_DROP_RECORD.format(derived=PROV.wasDerivedFrom.value, rec=record_iri(record.name)))
+        quads.extend(record_quads(record, extractions))
+    store.replace("".join(parts).rstrip().rstrip(";"), quads, after=_DROP_ORPHANS)

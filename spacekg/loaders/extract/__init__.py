@@ -1,0 +1,42 @@
+"""Extraction: turn each `Assertion` of a record into an `Extraction`.
+
+Each stage is a small pure function over the sentence (and the record's context):
+mentions (`entities`), quantities (`quantities`), negation and modality (`polarity`),
+facts and budgets (`relations`). `extract_record` runs them in that order.
+"""
+
+from __future__ import annotations
+
+from spacekg.loaders.extract.entities import RecordContext, default_gazetteer, find_mentions
+from spacekg.loaders.extract.gazetteer import Gazetteer, tokenize
+from spacekg.loaders.extract.polarity import is_negated, modality_of
+from spacekg.loaders.extract.quantities import extract_quantities
+from spacekg.loaders.extract.relations import find_budgets, find_facts
+from spacekg.model import Assertion, AssertionRecord, Extraction
+
+__all__ = ["RecordContext", "extract_assertion", "extract_record"]
+
+
+def extract_assertion(assertion: Assertion, context: RecordContext) -> Extraction:
+    """Run every stage over one assertion."""
+    text = assertion.text
+    tokens = tokenize(text)
+    mentions = find_mentions(text, context, tokens)
+    quantities = context.quantities.get(text) or extract_quantities(text)
+    negated = is_negated(text)
+    extraction = Extraction(
+        assertion=assertion,
+        mentions=mentions,
+        quantities=quantities,
+        negated=negated,
+        modality=modality_of(text),
+    )
+    extraction.facts = find_facts(text, mentions, context)
+    extraction.budgets = find_budgets(text, mentions, quantities, context)
+    return extraction
+
+
+def extract_record(record: AssertionRecord, *, gazetteer: Gazetteer | None = None) -> list[Extraction]:
+    """Extract every assertion of `record`, resolving names in the record's own context."""
+    context = RecordContext.scan(record, gazetteer or default_gazetteer())
+    return [extract_assertion(a, context) for a in record.assertions]

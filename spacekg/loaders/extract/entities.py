@@ -1,0 +1,197 @@
+"""Entity mentions: known names from the gazetteer, resolved in the record's context.
+
+A record is read twice. The first pass (`RecordContext.scan`) learns what the record
+itself defines: which person holds which title. The second (`find_mentions`) maps every
+name in a sentence to an entity, resolving an ambiguous name ("National Security Strategy"
+of two countries) to the candidate whose country the sentence or record talks about.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
+from functools import cache
+
+from spacekg.loaders.extract.discovery import Candidate, acronym_definitions, discover
+from spacekg.loaders.extract.gazetteer import Gazetteer, NameMatch, Token, tokenize
+from spacekg.loaders.extract.quantities import extract_quantities
+from spacekg.model import AssertionRecord, EntityClass, Mention, Quantity, slugify
+from spacekg.ontology import ReferenceEntity, reference_entities
+
+__all__ = ["RecordContext", "default_gazetteer", "find_mentions"]
+
+
+@cache
+def default_gazetteer() -> Gazetteer:
+    """The gazetteer of the packaged reference entities, built once per process."""
+    return Gazetteer(reference_entities())
+
+
+# Titles that name the head of a country on their own ("Prime Minister Takaichi").
+# A bare title ("the Prime Minister") refers to the one person the record names with it.
+_TITLE = re.compile(
+    r"\b(?P<title>Prime\s+Minister|President|Chancellor|Premier|Vice\s+President|Administrator|"
+    r"Director[\s-]General|Director|Chairman|Chairwoman|Chairperson|Chair|Chief\s+Executive|CEO|Minister|"
+    r"Secretary[\s-]General|Secretary|Commander|Governor)\b"
+)
+
+
+def _norm_title(title: str) -> str:
+    return " ".join(title.replace("-", " ").casefold().split())
+
+
+@dataclass
+class RecordContext:
+    """What a record says about itself, used to resolve names in each of its sentences:
+    the entities it introduces, the acronyms it defines, who holds which title."""
+
+    gazetteer: Gazetteer
+    title_holders: dict[str, set[str]] = field(default_factory=dict)  # normalised title → person keys
+    country_weight: Counter = field(default_factory=Counter)  # country key → mentions in the record
+    quantities: dict[str, list[Quantity]] = field(default_factory=dict)  # sentence → its quantities
+    reasons: dict[str, str] = field(default_factory=dict)  # minted key → why it was minted
+
+    @classmethod
+    def scan(cls, record: AssertionRecord, gazetteer: Gazetteer | None = None) -> RecordContext:
+        base = gazetteer or default_gazetteer()
+        context = cls(base)
+        texts = [t for t in (record.summary, *(a.text for a in record.assertions)) if t]
+        minted: dict[str, ReferenceEntity] = {}
+        names: list[tuple[str, str, str]] = []
+        for text in texts:
+            quantities = context.quantities.setdefault(text, extract_quantities(text))
+            tokens = tokenize(text)
+            matches = base.find(tokens)
+            blocked = [(m.start, m.end) for m in matches] + [(q.start, q.end) for q in quantities]
+            spans: list[tuple[int, int, str]] = [(m.start, m.end, m.keys[0]) for m in matches if len(m.keys) == 1]
+            for c in discover(text, blocked):
+                c = _with_country_prefix(c, text, matches, base)
+                key = slugify(c.label)
+                if key in base.entities or base.find(tokenize(c.label)):
+                    continue  # a known entity written differently: not a new one
+                if key not in minted:
+                    minted[key] = _minted_entity(key, c)
+                    context.reasons[key] = c.reason
+                elif c.acronym and c.acronym not in minted[key].acronyms:
+                    minted[key] = replace(minted[key], acronyms=(*minted[key].acronyms, c.acronym))
+                spans.append((c.start, c.end, key))
+            for acronym, key in acronym_definitions(text, spans):
+                if not base.find(tokenize(acronym)):
+                    names.append((acronym, key, "acronym"))
+        context.gazetteer = base.extended(minted.values(), names + _surnames(minted.values(), base))
+        for text in texts:
+            matches = context.gazetteer.find(tokenize(text))
+            for m in matches:
+                if len(m.keys) == 1 and context.entity(m.keys[0]).cls is EntityClass.COUNTRY:
+                    context.country_weight[m.keys[0]] += 1
+            for title, person in _titled_people(text, matches, context.gazetteer):
+                context.title_holders.setdefault(_norm_title(title), set()).add(person)
+        return context
+
+    def entity(self, key: str) -> ReferenceEntity:
+        return self.gazetteer.entities[key]
+
+    def holder_of(self, title: str) -> str | None:
+        holders = self.title_holders.get(_norm_title(title), set())
+        return next(iter(holders)) if len(holders) == 1 else None
+
+
+def _minted_entity(key: str, c: Candidate) -> ReferenceEntity:
+    return ReferenceEntity(key=key, iri="", label=c.label, cls=c.cls,
+                           acronyms=(c.acronym,) if c.acronym else (), minted=True)
+
+
+def _with_country_prefix(c: Candidate, text: str, matches: list[NameMatch], gazetteer: Gazetteer) -> Candidate:
+    """"Japan Coast Guard": a country name written right before a new organization's or
+    program's name is part of that official name, not a mention of its own."""
+    if c.cls is EntityClass.PERSON:
+        return c
+    for m in matches:
+        if m.kind == "name" and len(m.keys) == 1 and gazetteer.entities[m.keys[0]].cls is EntityClass.COUNTRY \
+                and text[m.end:c.start] == " ":
+            return replace(c, label=text[m.start:c.end], start=m.start)
+    return c
+
+
+def _surnames(entities: Iterable[ReferenceEntity], base: Gazetteer) -> list[tuple[str, str, str]]:
+    """A new person's surname refers to them later in the record, when no one else shares it."""
+    by_surname: dict[str, list[str]] = {}
+    for e in entities:
+        parts = e.label.split()
+        if e.cls is EntityClass.PERSON and len(parts) >= 2 and not base.find(tokenize(parts[-1])):
+            by_surname.setdefault(parts[-1], []).append(e.key)
+    return [(name, keys[0], "name") for name, keys in by_surname.items() if len(keys) == 1]
+
+
+def _titled_people(text: str, matches: list[NameMatch], gazetteer: Gazetteer):
+    """(title, person key) for each "Title Name" in the text whose name is a known person."""
+    starts = {m.start: m for m in matches}
+    for t in _TITLE.finditer(text):
+        after = t.end()
+        while after < len(text) and text[after] == " ":
+            after += 1
+        m = starts.get(after)
+        if m and len(m.keys) == 1 and gazetteer.entities[m.keys[0]].cls is EntityClass.PERSON:
+            yield t.group("title"), m.keys[0]
+
+
+def _resolve(match: NameMatch, sentence_countries: set[str], context: RecordContext) -> str | None:
+    """Pick one entity for an ambiguous name: the candidate whose country the sentence
+    mentions, else the one whose country the record mentions most; else give up."""
+    if len(match.keys) == 1:
+        return match.keys[0]
+    by_country = [k for k in match.keys if context.entity(k).country in sentence_countries]
+    if len(by_country) == 1:
+        return by_country[0]
+    weights = {k: context.country_weight.get(context.entity(k).country or "", 0) for k in match.keys}
+    best = max(weights.values())
+    top = [k for k, w in weights.items() if w == best]
+    return top[0] if best > 0 and len(top) == 1 else None
+
+
+def _mention(context: RecordContext, key: str, text: str, start: int, end: int, reason: str) -> Mention:
+    e = context.entity(key)
+    if e.minted:
+        reason = f"{reason}; new entity: {context.reasons.get(key, 'defined in the record')}"
+    return Mention(key=key, label=e.label, cls=e.cls, start=start, end=end, surface=text[start:end],
+                   known=not e.minted, reason=reason)
+
+
+def find_mentions(text: str, context: RecordContext, tokens: list[Token] | None = None) -> list[Mention]:
+    """Every entity mention in `text`, in text order, each with its span and the reason."""
+    tokens = tokenize(text) if tokens is None else tokens
+    gazetteer = context.gazetteer
+    matches = gazetteer.find(tokens)
+    countries = {
+        m.keys[0] for m in matches if len(m.keys) == 1 and context.entity(m.keys[0]).cls is EntityClass.COUNTRY
+    }
+    mentions: list[Mention] = []
+    covered: list[tuple[int, int]] = []
+    for m in matches:
+        key = _resolve(m, countries, context)
+        if key is None:
+            continue
+        mentions.append(_mention(context, key, text, m.start, m.end, f"gazetteer {m.kind}"))
+        covered.append((m.start, m.end))
+        if any(c.islower() for c in text[m.start:m.end]) and m.last > m.first:
+            # a descriptive phrase ("PFI-based ISR procurement") also mentions the capabilities it names
+            for inner in gazetteer.find_inside(tokens, m):
+                if len(inner.keys) == 1 and context.entity(inner.keys[0]).cls is EntityClass.CAPABILITY:
+                    mentions.append(_mention(context, inner.keys[0], text, inner.start, inner.end, "nested capability"))
+    # a bare title ("the Prime Minister's visit") refers to the one person the record names with it
+    for t in _TITLE.finditer(text):
+        if any(s <= t.start() < e for s, e in covered):
+            continue
+        rest = text[t.end():]
+        if re.match(r"\s+(?:[A-Z]\.\s*)*[A-Z][\w'’-]", rest) or re.match(r"\s+of\b", rest):
+            continue  # "Prime Minister Someone" or "President of X": not a bare title
+        before = text[:t.start()].rstrip()
+        if not re.search(r"\bthe$", before, re.IGNORECASE):
+            continue
+        holder = context.holder_of(t.group("title"))
+        if holder:
+            mentions.append(_mention(context, holder, text, t.start(), t.end(), f"bare title '{t.group('title')}'"))
+    mentions.sort(key=lambda x: (x.start, x.end))
+    return mentions
