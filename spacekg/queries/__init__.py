@@ -230,7 +230,7 @@ def run_query(store: Store, query: str | Path, params: Mapping[str, str] | None 
         named = NamedQuery("inline", "inline", "", (), text)
         if params:  # inline SPARQL: every --param is a string literal unless it looks like an IRI
             named = NamedQuery("inline", "inline", "", tuple(
-                Param(k, "iri" if re.match(r"https?://", v) else "string", "", None) for k in params), text)
+                Param(k, "iri" if re.match(r"https?://", v) else "string", "", None) for k, v in params.items()), text)
     else:
         raise QueryError(f"{text!r} is neither a named query, a .rq file nor SPARQL; 'spacekg queries' lists the names")
     bindings = bind_params(store, named, params)
