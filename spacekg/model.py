@@ -130,6 +130,7 @@ class Mention:
     surface: str
     known: bool = True  # False when the entity was minted from the text
     reason: str = ""  # why it was recognised/typed ("gazetteer", "title Prime Minister", …)
+    form: str = "name"  # how the text refers to it: name, acronym, demonym (adjective), title
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,12 +1,25 @@
 """Entities the ontology does not know: proper names found in the text and typed by evidence.
 
 A name is a run of capitalised words ("Korea AeroSpace Administration", "Skyroot
-Aerospace", "Director-General Ahmed Khan") outside the names the gazetteer already knows
-and outside stated quantities. Its class comes, in order, from: a title before it (a
-person), the word it ends or starts with (``name_heads.tsv``: "… Agency" is a government
-body, "… Aerospace" a company, "… Strategy" a policy document), the common noun written
-beside it ("the Gaganyaan mission", "startup Skyroot"), or a person cue after it ("X, a
-senior associate…", "X said"). A name with no such evidence is not minted.
+Aerospace", "Director-General Ahmed Khan"), split at titles and possessives. A run that the
+reference entities already cover ("U.S. National Security Strategy" = United States + the
+strategy) adds nothing; any other run becomes an entity only with evidence for its class,
+tried in this order:
+
+1. a title before it ("Administrator Yoon Young-bin") → a person;
+2. the word the name is headed by (``name_heads.tsv``: "… Agency" a government body,
+   "… Aerospace" a company, "Mission for …" a program); a country name or demonym in front
+   is part of such an official name ("Indian Navy", "Japan Coast Guard");
+3. a common noun beside it (``class_nouns.tsv``): an apposition ("Tyche, the first
+   satellite …"), a noun after it ("the Gaganyaan mission"), a title implying its kind
+   ("Innospace CEO …" → company); "a Bremen startup" makes Bremen a place;
+4. coordination with an entity of known class ("Airbus and Safran", "SES, Eutelsat and
+   Hispasat");
+5. an affiliation ("an analyst at Euroconsult") → organization; a place preposition
+   ("from Andøya", "in Tamil Nadu") → place;
+6. a person cue after a full name ("X, a senior associate…", "X said").
+
+A name with no such evidence is not minted: a missed entity costs less than a wrong one.
 """
 
 from __future__ import annotations
@@ -21,7 +34,17 @@ from importlib import resources
 
 from spacekg.model import EntityClass
 
-__all__ = ["Candidate", "Title", "acronym_definitions", "discover", "name_heads", "title_pattern", "titles"]
+__all__ = [
+    "Candidate",
+    "Known",
+    "Title",
+    "acronym_definitions",
+    "class_nouns",
+    "discover",
+    "name_heads",
+    "title_pattern",
+    "titles",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,6 +52,7 @@ class Title:
     text: str
     role: str  # head, member or none
     scope: str  # country or organization
+    implies: EntityClass | None  # the class of an unknown organization right before the title
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,6 +67,16 @@ class Candidate:
     acronym: str | None = None
 
 
+@dataclass(frozen=True, slots=True)
+class Known:
+    """A span the gazetteer already resolved, with its class (used as context)."""
+
+    start: int
+    end: int
+    cls: EntityClass
+    kind: str  # "name", "acronym" or "demonym"
+
+
 def _read_tsv(name: str) -> list[dict[str, str]]:
     text = resources.files(__package__).joinpath(name).read_text(encoding="utf-8")
     lines = [line for line in text.splitlines() if line.strip() and not line.startswith("#")]
@@ -52,7 +86,11 @@ def _read_tsv(name: str) -> list[dict[str, str]]:
 @cache
 def titles() -> dict[str, Title]:
     """Titles by their casefolded text (``titles.tsv``)."""
-    return {row["title"].casefold(): Title(row["title"], row["role"], row["scope"]) for row in _read_tsv("titles.tsv")}
+    return {
+        row["title"].casefold(): Title(row["title"], row["role"], row["scope"],
+                                       EntityClass(row["implies"]) if row.get("implies") else None)
+        for row in _read_tsv("titles.tsv")
+    }
 
 
 @cache
@@ -62,34 +100,55 @@ def name_heads() -> dict[tuple[str, ...], EntityClass]:
 
 
 @cache
+def class_nouns() -> dict[str, EntityClass]:
+    """Common nouns that tell an unknown name's class (``class_nouns.tsv``)."""
+    return {row["noun"]: EntityClass(row["class"]) for row in _read_tsv("class_nouns.tsv")}
+
+
+@cache
 def title_pattern() -> re.Pattern[str]:
-    """Any title of ``titles.tsv`` as a whole word."""
+    """Any title of ``titles.tsv`` as a whole word (capitalised titles case-sensitively)."""
     alternatives = sorted((re.escape(t.text) for t in titles().values()), key=len, reverse=True)
     return re.compile(r"(?<![\w-])(?:" + "|".join(alternatives) + r")(?![\w-])")
 
 
-# A word: "U.S." abbreviations, or letters/digits with inner hyphens and apostrophes ("Jae-myung").
-_WORD = re.compile(r"(?:[A-Za-z]\.){2,}|[A-Z]\.(?=\s)|[\w’']+(?:[-‐][\w’']+)*")
-_CONNECTORS = frozenset({"of", "for", "on", "de", "du", "des", "the", "and", "&"})
+@cache
+def _noun_pattern() -> str:
+    return "|".join(sorted((re.escape(n) for n in class_nouns()), key=len, reverse=True))
+
+
+# A word: "U.S." abbreviations, an initial ("V."), "&", or letters/digits with inner hyphens
+# and apostrophes ("Jae-myung", "Chang'e").
+_WORD = re.compile(r"(?:[A-Za-z]\.){2,}|[A-Z]\.(?=\s)|&|[\w’']+(?:[-‐][\w’']+)*")
+_CONNECTORS = frozenset({"of", "for", "on", "de", "du", "des", "the", "and", "&", "la", "le", "del"})
+_MONTHS = ("january february march april may june july august september october november december "
+           "monday tuesday wednesday thursday friday saturday sunday").split()
 # Capitalised only because they open a sentence or are generic: never the start of a name.
 _NOT_NAME_START = frozenset("""
 a an the this that these those there their its it his her our we they he she i in on at by for with
 while although after before during despite since both all most some many such other each every any
 no not yet but and or if as when where which who what how why also however meanwhile moreover
-private public cooperation budgets budget space experts expert officials new recent
-""".split())
+private public cooperation budgets budget experts expert officials new recent earlier later today
+sectors licensed under over about around across between among within without through
+""".split()) | frozenset(_MONTHS)
 _LOWER_SUFFIXES = re.compile(r"(?i)-(?:based|built|led|made|funded|owned|related|focused|backed|class|style|era|"
-                             r"level|wide|anchored|made|sized|specific|centric|run|developed|designed|launched)$")
-_COMPANY_NOUN = r"(?:start-?up|company|firm|manufacturer|operator|provider|maker|contractor|venture|integrator)"
-_PROGRAM_NOUN = (r"(?:mission|missions|rocket|launcher|satellite|satellites|spacecraft|lander|rover|probe|program|"
-                 r"programme|constellation|telescope|module|capsule|vehicle|initiative|project)")
+                             r"level|wide|anchored|sized|specific|centric|run|developed|designed|launched|"
+                             r"Japan|U\.?S\.?)$")
+_DIRECTIONS = frozenset("northern southern eastern western central north south east west upper lower".split())
+_POSSESSIVE = re.compile(r"['’]s?$")
 _PERSON_AFTER = re.compile(
     r"""^(?:\s*,\s*(?:a|an|the|who|now|currently|formerly|previously|its|his|her)\b
         | \s+(?:is|was|has|had)\s+(?:been\s+)?(?:a|an|the|also|now|currently|formerly|previously|named)\b
         | \s+(?:said|says|told|noted|argued|added|stated|met|visited|announced|warned|emphasi[sz]ed|stressed|
-               believes|thinks|explained|observed|led|leads|heads|chairs|joined|previously|formerly)\b)""",
+               believes|thinks|explained|observed|led|leads|heads|chairs|joined|previously|formerly|held\s+talks)\b)""",
     re.VERBOSE,
 )
+_AFFILIATION_BEFORE = re.compile(
+    r"\b(?:analyst|engineer|fellow|researcher|official|director|scientist|associate|officer|advis[eo]r|professor|"
+    r"member|employee|executive|economist|expert|partner|manager|spokesperson|consultant|lecturer|head|chief|"
+    r"served|worked|works|work|joined)\s+(?:at|with|of|for|in)\s+(?:the\s+)?$"
+)
+_PLACE_BEFORE = re.compile(r"\b(?:in|at|from|near|off|outside|inside)\s+$")
 _ACRONYM = r"[A-Z][A-Za-z0-9&\-]{1,11}"
 _DEFINED_AFTER = re.compile(rf"^\s*\(\s*(?P<acr>{_ACRONYM})\s*\)")
 
@@ -103,123 +162,225 @@ class _Word:
     @property
     def capitalised(self) -> bool:
         w = self.text
-        return w[:1].isupper() and not _LOWER_SUFFIXES.search(w)
+        return (w[:1].isupper() or w == "&") and not _LOWER_SUFFIXES.search(w)
+
+    @property
+    def possessive(self) -> bool:
+        return bool(_POSSESSIVE.search(self.text)) and len(self.text) > 2
 
 
 def _words(text: str) -> list[_Word]:
     return [_Word(m.group(), m.start(), m.end()) for m in _WORD.finditer(text)]
 
 
-def _chunks(text: str, words: list[_Word], blocked: list[tuple[int, int]]) -> Iterable[list[_Word]]:
-    """Maximal runs of capitalised words joined by single spaces (and inner connectors)."""
-
-    def free(w: _Word) -> bool:
-        return not any(s < w.end and w.start < e for s, e in blocked)
-
+def _runs(text: str, words: list[_Word]) -> Iterable[list[_Word]]:
+    """Maximal runs of capitalised words joined by spaces and inner connectors; a
+    possessive word ends its run; "of/for" names may continue over ", X and Y"."""
     run: list[_Word] = []
-    pending: list[_Word] = []  # connectors waiting for a capitalised word
+    pending: list[_Word] = []
     for i, w in enumerate(words):
         gap = text[words[i - 1].end:w.start] if i else ""
-        joined = bool(run) and gap.strip() == "" and "\n" not in gap
-        if not free(w) or (not joined and run):
-            if run:
-                yield run
+        continues = bool(run) and (gap == " " or (gap == ", " and any(x.text in ("of", "for") for x in run)
+                                                  and w.capitalised))
+        if run and not continues:
+            yield run
             run, pending = [], []
-            if not free(w):
-                continue
-        if w.capitalised or (run and not pending and re.fullmatch(r"\d{1,2}|[IVX]{1,4}", w.text)):
+        name_word = w.capitalised and w.text.casefold() not in _MONTHS
+        if name_word or (run and not pending and re.fullmatch(r"\d{1,2}[A-Z]?|[IVX]{1,4}", w.text)):
             run.extend(pending)
             pending = []
             run.append(w)
-        elif run and w.text.casefold() in _CONNECTORS and w.text.islower():
-            if w.text == "and" and not any(x.text in ("of", "for") for x in run):
+            if w.possessive:
+                yield run
+                run = []
+        elif run and w.text in _CONNECTORS:
+            if w.text == "and" and not any(x.text in ("of", "for", "&") for x in run):
                 yield run
                 run, pending = [], []
             else:
                 pending.append(w)
-        else:
-            if run:
-                yield run
+        elif run:
+            yield run
             run, pending = [], []
     if run:
         yield run
 
 
+def _trim(run: list[_Word]) -> list[_Word]:
+    while run and (run[0].text.casefold() in _NOT_NAME_START or run[0].text in _CONNECTORS):
+        run = run[1:]
+    while run and run[-1].text in _CONNECTORS:
+        run = run[:-1]
+    return run
+
+
+def _strip_possessive(word: _Word) -> _Word:
+    m = _POSSESSIVE.search(word.text) if word.possessive else None
+    return _Word(word.text[:m.start()], word.start, word.start + m.start()) if m else word
+
+
+def _split_at_title(run: list[_Word]) -> tuple[list[_Word], Title | None, list[_Word]]:
+    """[organization words] [title] [name words]: "Gilmour Space CEO Adam Gilmour"."""
+    table = titles()
+    for i in range(len(run)):
+        for n in (4, 3, 2, 1):
+            if i + n > len(run):
+                continue
+            text = " ".join(w.text for w in run[i:i + n])
+            t = table.get(text.casefold()) or table.get(text.casefold().replace("-", " "))
+            if t is None or not text[:1].isupper():
+                continue
+            rest = run[i + n:]
+            if i == 0 and len(rest) == 1 and (rest[0].text.casefold(),) in name_heads():
+                continue  # "General Dynamics": a name, not a title
+            return run[:i], t, rest
+    return run, None, []
+
+
 def _head_class(names: list[str]) -> tuple[EntityClass | None, str]:
+    """The class given by the head word: the last word, or the last word before "of/for/on"."""
     heads = name_heads()
     folded = [n.casefold().rstrip(".") for n in names]
     for n in (3, 2, 1):  # longest head first, at the end of the name
-        if len(folded) > n - 1 and tuple(folded[-n:]) in heads and len(folded) > n:
+        if len(folded) > n and tuple(folded[-n:]) in heads:
             return heads[tuple(folded[-n:])], " ".join(names[-n:])
-    if len(folded) >= 3 and folded[1] in ("of", "for", "on"):  # "Ministry of …", "Partnership for …"
-        if (folded[0],) in heads:
-            return heads[(folded[0],)], names[0]
+    for i, word in enumerate(folded[1:], start=1):  # "Ministry of …", "Mission for …"
+        if word in ("of", "for", "on"):
+            for n in (3, 2, 1):
+                if i - n >= 0 and tuple(folded[i - n:i]) in heads:
+                    return heads[tuple(folded[i - n:i])], " ".join(names[i - n:i])
+            break
     return None, ""
 
 
-def _strip_title(chunk: list[_Word]) -> tuple[Title | None, list[_Word]]:
-    """Split "Director-General Ahmed Khan" into its title and the name."""
-    table = titles()
-    for n in (4, 3, 2, 1):
-        if len(chunk) > n:
-            t = table.get(" ".join(w.text for w in chunk[:n]).casefold())
-            if t is None:
-                t = table.get(" ".join(w.text for w in chunk[:n]).casefold().replace("-", " "))
-            if t:
-                return t, chunk[n:]
-    return None, chunk
+def _covered(words: list[_Word], known: list[Known]) -> bool:
+    return all(w.text in _CONNECTORS or any(k.start <= w.start and w.end <= k.end for k in known) for w in words)
+
+
+def _country_prefix(words: list[_Word], known: list[Known]) -> bool:
+    """The first words are a known country name or demonym ("Indian", "Japan")."""
+    return any(k.start == words[0].start and k.cls is EntityClass.COUNTRY for k in known)
 
 
 def _looks_like_name(words: list[_Word]) -> bool:
     return 1 <= len(words) <= 4 and all(re.fullmatch(r"[A-Z][\w’'-]*\.?|[A-Z]\.", w.text) for w in words) and \
-        words[0].text.casefold() not in _NOT_NAME_START and (words[-1].text,) != ("'s",)
+        words[0].text.casefold() not in _NOT_NAME_START
 
 
-def discover(text: str, blocked: list[tuple[int, int]]) -> list[Candidate]:
-    """Candidate entities in `text` outside the `blocked` spans (known names, quantities)."""
-    words = _words(text)
+def _noun_class(phrase: str) -> EntityClass | None:
+    return class_nouns().get(phrase.casefold())
+
+
+def discover(text: str, known: list[Known], blocked: list[tuple[int, int]] = (),
+             record_text: str = "") -> list[Candidate]:
+    """Candidate entities in `text`; `known` are the gazetteer's spans, `blocked` spans
+    (stated quantities) are never part of a name; `record_text` (the whole record) lets a
+    defined acronym take its class from a sentence elsewhere ("DARC is a … program")."""
+    words = [w for w in _words(text) if not any(s < w.end and w.start < e for s, e in blocked)]
     found: list[Candidate] = []
-    title_re = title_pattern()
-    for chunk in _chunks(text, words, blocked):
-        while chunk and chunk[0].text.casefold() in _NOT_NAME_START:
-            chunk = chunk[1:]
-        while chunk and chunk[-1].text in _CONNECTORS:
-            chunk = chunk[:-1]
-        if not chunk:
+    nouns = _noun_pattern()
+    for run in _runs(text, words):
+        run = _trim(run)
+        if not run:
             continue
-        start, end = chunk[0].start, chunk[-1].end
-        label = text[start:end]
-        after, before = text[end:], text[:start]
-        acronym = _DEFINED_AFTER.match(after)
-        title, rest = _strip_title(chunk)
-        lower_title = re.search(r"(?:^|\s)(?P<t>[a-z]+)\s+$", before)
-        if title is not None and rest and _looks_like_name(rest):
-            found.append(Candidate(text[rest[0].start:end], EntityClass.PERSON, rest[0].start, end,
-                                   f"title '{title.text}' before a name"))
+        run = [*run[:-1], _strip_possessive(run[-1])]
+        before_org, title, name = _split_at_title(run)
+        cut = next((i for i, w in enumerate(name) if w.text in ("of", "for", "at")), None)
+        if title is not None and cut == 0:  # "Minister for Industry and Science Ed Husic": portfolio, then name
+            tail = [w for w in name if w.text not in _CONNECTORS]
+            name = tail[-2:] if len(tail) >= 3 and _looks_like_name(tail[-2:]) else []
+        elif title is not None and cut:  # "Director-General Kazeki of the National Space Policy Secretariat"
+            tail = _trim(name[cut:])
+            name = name[:cut]
+            candidate = _classify(text, tail, known, found, nouns, record_text) if tail else None
+            if candidate is not None:
+                found.append(candidate)
+        if title is not None:
+            if name and _looks_like_name(name) and not _covered(name, known):
+                found.append(Candidate(_span(text, name), EntityClass.PERSON, name[0].start, name[-1].end,
+                                       f"title '{title.text}' before a name"))
+            if before_org and not _covered(before_org, known):
+                cls = _head_class([w.text for w in before_org])[0] or title.implies
+                if cls is not None and cls is not EntityClass.PERSON:
+                    found.append(Candidate(_span(text, before_org), cls, before_org[0].start, before_org[-1].end,
+                                           f"written before the title '{title.text}'"))
             continue
-        if title is not None and not rest:
-            continue  # a bare title: resolved against the record's named holders
-        cls, head = _head_class([w.text for w in chunk])
-        if cls is not None:
-            found.append(Candidate(label, cls, start, end, f"name ends/starts with '{head}'",
-                                   acronym.group("acr") if acronym else None))
-            continue
-        following = re.match(rf"^\s+(?P<n>{_COMPANY_NOUN}|{_PROGRAM_NOUN})\b", after, re.IGNORECASE)
-        preceding = re.search(rf"\b(?P<n>{_COMPANY_NOUN}|{_PROGRAM_NOUN})\s+$", before, re.IGNORECASE)
-        noun = (following or preceding)
-        if noun and len(chunk) <= 4:
-            kind = EntityClass.COMPANY if re.fullmatch(_COMPANY_NOUN, noun.group("n"), re.I) else EntityClass.PROGRAM
-            found.append(Candidate(label, kind, start, end, f"named beside '{noun.group('n')}'",
-                                   acronym.group("acr") if acronym else None))
-            continue
-        if lower_title and titles().get(lower_title.group("t")) and _looks_like_name(chunk):
-            found.append(Candidate(label, EntityClass.PERSON, start, end,
-                                   f"role '{lower_title.group('t')}' before a name"))
-            continue
-        if len(chunk) >= 2 and _looks_like_name(chunk) and (_PERSON_AFTER.match(after) or re.search(
-                r"(?i)\b(?:by|according\s+to)\s+$", before)) and not title_re.fullmatch(label):
-            found.append(Candidate(label, EntityClass.PERSON, start, end, "person cue around a full name"))
+        candidate = _classify(text, run, known, found, nouns, record_text)
+        if candidate is not None:
+            found.append(candidate)
     return found
+
+
+def _span(text: str, words: list[_Word]) -> str:
+    return text[words[0].start:words[-1].end]
+
+
+def _classify(text: str, run: list[_Word], known: list[Known], found: list[Candidate],
+              nouns: str, record_text: str) -> Candidate | None:
+    if _covered(run, known):
+        return None
+    start, end = run[0].start, run[-1].end
+    label, after, before = text[start:end], text[end:], text[:start]
+    acronym = _DEFINED_AFTER.match(after)
+    acr = acronym.group("acr") if acronym else None
+    names = [w.text for w in run]
+
+    def make(cls: EntityClass, reason: str, first: int = start) -> Candidate:
+        return Candidate(text[first:end], cls, first, end, reason, acr)
+
+    cls, head = _head_class(names)
+    if cls is not None:
+        return make(cls, f"headed by '{head}'")
+    if run[0].text.casefold() in _DIRECTIONS and len(run) >= 2 and _covered(run[1:], known):
+        return make(EntityClass.PLACE, f"direction '{run[0].text}' before a place")
+    if _country_prefix(run, known) or _covered(run[:1], known):
+        return None  # a known name followed by unknown words, without a head: no evidence
+    appositive = re.match(rf"^\s*,\s+(?:a|an|the|[A-Z][\w.-]*['’]s)\s+(?:[\w-]+\s+){{0,5}}?(?P<n>{nouns})\b", after)
+    if appositive and _noun_class(appositive.group("n")) and not re.match(r"^\s*,\s+(?:who|which)", after):
+        return make(_noun_class(appositive.group("n")), f"apposition '{appositive.group('n')}'")
+    if re.search(r"\b(?:a|an)\s+$", before) and len(run) == 1 and re.match(r"^\s+(?:start-?up|company|firm)\b", after):
+        return make(EntityClass.PLACE, "a place naming where a company is")
+    following = re.match(rf"^\s+(?:[a-z][\w-]*\s+){{0,3}}?(?P<n>{nouns})\b", after)
+    if following and len(run) <= 3 and _noun_class(following.group("n")) not in (None, EntityClass.PLACE,
+                                                                                   EntityClass.ORGANIZATION):
+        return make(_noun_class(following.group("n")), f"named before '{following.group('n')}'")
+    preceding = re.search(rf"\b(?P<n>{nouns})\s+$", before)
+    if preceding and _noun_class(preceding.group("n")) is EntityClass.COMPANY:
+        return make(EntityClass.COMPANY, f"named after '{preceding.group('n')}'")
+    neighbour = _coordinated_class(text, start, end, known, found)
+    if neighbour is not None and len(run) <= 4:
+        return make(neighbour, "listed with an entity of that class")
+    role = re.search(r"\b(?P<t>[a-z]+)\s+$", before)
+    if role and role.group("t") in titles() and _looks_like_name(run):  # "ESA astronaut Sophie Adenot"
+        return make(EntityClass.PERSON, f"role '{role.group('t')}' before a name")
+    if _AFFILIATION_BEFORE.search(before):
+        return make(EntityClass.ORGANIZATION, "an affiliation 'at/with' it")
+    if _PLACE_BEFORE.search(before) and len(run) <= 2 and not any(w.text.isupper() for w in run) \
+            and not _PERSON_AFTER.match(after):
+        return make(EntityClass.PLACE, "after a place preposition")
+    if len(run) >= 2 and _looks_like_name(run) and (
+            _PERSON_AFTER.match(after) or re.search(r"(?i)\b(?:by|according\s+to|with)\s+$", before)):
+        return make(EntityClass.PERSON, "person cue around a full name")
+    if acr:  # a defined acronym: its class may be stated elsewhere in the record
+        copula = re.search(rf"\b{re.escape(acr)}\s+(?:is|was|remains)\s+(?:a|an|the)\s+(?:[\w-]+\s+){{0,5}}?"
+                           rf"(?P<n>{nouns})\b", record_text)
+        if copula and _noun_class(copula.group("n")):
+            return make(_noun_class(copula.group("n")), f"'{acr} is a … {copula.group('n')}'")
+    return None
+
+
+def _coordinated_class(text: str, start: int, end: int, known: list[Known],
+                       found: list[Candidate]) -> EntityClass | None:
+    """The class of a known entity this name is listed with ("Airbus and Safran")."""
+    spans = [(k.start, k.end, k.cls) for k in known if k.kind != "demonym"] + [(c.start, c.end, c.cls) for c in found]
+    for s, e, cls in spans:
+        if cls in (EntityClass.COUNTRY, EntityClass.CAPABILITY):
+            continue
+        if e <= start and re.fullmatch(r",\s+|\s+(?:and|or)\s+|,\s+(?:and|or)\s+", text[e:start]):
+            return cls
+        if s >= end and re.fullmatch(r",\s+|\s+(?:and|or)\s+|,\s+(?:and|or)\s+", text[end:s]):
+            return cls
+    return None
 
 
 def acronym_definitions(text: str, spans: Iterable[tuple[int, int, str]]) -> list[tuple[str, str]]:
@@ -233,4 +394,3 @@ def acronym_definitions(text: str, spans: Iterable[tuple[int, int, str]]) -> lis
         if before and text[end:].lstrip().startswith(")"):
             pairs.append((before.group("acr"), key))
     return pairs
-

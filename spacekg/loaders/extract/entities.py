@@ -14,10 +14,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from functools import cache
 
-from spacekg.loaders.extract.discovery import Candidate, acronym_definitions, discover
+from spacekg.loaders.extract.discovery import Candidate, Known, acronym_definitions, discover
 from spacekg.loaders.extract.gazetteer import Gazetteer, NameMatch, Token, tokenize
 from spacekg.loaders.extract.quantities import extract_quantities
-from spacekg.model import AssertionRecord, EntityClass, Mention, Quantity, slugify
+from spacekg.model import AssertionRecord, EntityClass, Mention, Quantity, QuantityKind, slugify
 from spacekg.ontology import ReferenceEntity, reference_entities
 
 __all__ = ["RecordContext", "default_gazetteer", "find_mentions"]
@@ -60,16 +60,17 @@ class RecordContext:
         texts = [t for t in (record.summary, *(a.text for a in record.assertions)) if t]
         minted: dict[str, ReferenceEntity] = {}
         names: list[tuple[str, str, str]] = []
+        record_text = "\n".join(texts)
         for text in texts:
             quantities = context.quantities.setdefault(text, extract_quantities(text))
-            tokens = tokenize(text)
-            matches = base.find(tokens)
-            blocked = [(m.start, m.end) for m in matches] + [(q.start, q.end) for q in quantities]
+            matches = base.find(tokenize(text))
+            known = [Known(m.start, m.end, base.entities[m.keys[0]].cls, m.kind) for m in matches]
             spans: list[tuple[int, int, str]] = [(m.start, m.end, m.keys[0]) for m in matches if len(m.keys) == 1]
-            for c in discover(text, blocked):
-                c = _with_country_prefix(c, text, matches, base)
+            for c in discover(text, known, [(q.start, q.end) for q in quantities], record_text):
                 key = slugify(c.label)
-                if key in base.entities or base.find(tokenize(c.label)):
+                whole = base.find(tokenize(c.label))
+                if key in base.entities or (len(whole) == 1 and whole[0].start == 0
+                                            and whole[0].end == len(c.label)):
                     continue  # a known entity written differently: not a new one
                 if key not in minted:
                     minted[key] = _minted_entity(key, c)
@@ -103,25 +104,17 @@ def _minted_entity(key: str, c: Candidate) -> ReferenceEntity:
                            acronyms=(c.acronym,) if c.acronym else (), minted=True)
 
 
-def _with_country_prefix(c: Candidate, text: str, matches: list[NameMatch], gazetteer: Gazetteer) -> Candidate:
-    """"Japan Coast Guard": a country name written right before a new organization's or
-    program's name is part of that official name, not a mention of its own."""
-    if c.cls is EntityClass.PERSON:
-        return c
-    for m in matches:
-        if m.kind == "name" and len(m.keys) == 1 and gazetteer.entities[m.keys[0]].cls is EntityClass.COUNTRY \
-                and text[m.end:c.start] == " ":
-            return replace(c, label=text[m.start:c.end], start=m.start)
-    return c
-
-
 def _surnames(entities: Iterable[ReferenceEntity], base: Gazetteer) -> list[tuple[str, str, str]]:
     """A new person's surname refers to them later in the record, when no one else shares it."""
     by_surname: dict[str, list[str]] = {}
     for e in entities:
         parts = e.label.split()
-        if e.cls is EntityClass.PERSON and len(parts) >= 2 and not base.find(tokenize(parts[-1])):
-            by_surname.setdefault(parts[-1], []).append(e.key)
+        if e.cls is not EntityClass.PERSON or len(parts) < 2:
+            continue
+        # "Yoon Young-bin", "Park Min-seo": a hyphenated given name comes last, the family name first
+        surname = parts[0] if re.fullmatch(r"[A-Z][a-z]+-[a-z]+", parts[-1]) else parts[-1]
+        if not base.find(tokenize(surname)):
+            by_surname.setdefault(surname, []).append(e.key)
     return [(name, keys[0], "name") for name, keys in by_surname.items() if len(keys) == 1]
 
 
@@ -151,12 +144,13 @@ def _resolve(match: NameMatch, sentence_countries: set[str], context: RecordCont
     return top[0] if best > 0 and len(top) == 1 else None
 
 
-def _mention(context: RecordContext, key: str, text: str, start: int, end: int, reason: str) -> Mention:
+def _mention(context: RecordContext, key: str, text: str, start: int, end: int, reason: str,
+             form: str = "name") -> Mention:
     e = context.entity(key)
     if e.minted:
         reason = f"{reason}; new entity: {context.reasons.get(key, 'defined in the record')}"
     return Mention(key=key, label=e.label, cls=e.cls, start=start, end=end, surface=text[start:end],
-                   known=not e.minted, reason=reason)
+                   known=not e.minted, reason=reason, form=form)
 
 
 def find_mentions(text: str, context: RecordContext, tokens: list[Token] | None = None) -> list[Mention]:
@@ -169,11 +163,12 @@ def find_mentions(text: str, context: RecordContext, tokens: list[Token] | None 
     }
     mentions: list[Mention] = []
     covered: list[tuple[int, int]] = []
+    amounts = [(q.start, q.end) for q in context.quantities.get(text, ()) if q.kind is QuantityKind.MONEY]
     for m in matches:
         key = _resolve(m, countries, context)
-        if key is None:
-            continue
-        mentions.append(_mention(context, key, text, m.start, m.end, f"gazetteer {m.kind}"))
+        if key is None or any(s < m.end and m.start < e for s, e in amounts):
+            continue  # "US$65 million" names a currency, not the United States
+        mentions.append(_mention(context, key, text, m.start, m.end, f"gazetteer {m.kind}", m.kind))
         covered.append((m.start, m.end))
         if any(c.islower() for c in text[m.start:m.end]) and m.last > m.first:
             # a descriptive phrase ("PFI-based ISR procurement") also mentions the capabilities it names
@@ -192,6 +187,7 @@ def find_mentions(text: str, context: RecordContext, tokens: list[Token] | None 
             continue
         holder = context.holder_of(t.group("title"))
         if holder:
-            mentions.append(_mention(context, holder, text, t.start(), t.end(), f"bare title '{t.group('title')}'"))
+            mentions.append(_mention(context, holder, text, t.start(), t.end(), f"bare title '{t.group('title')}'",
+                                     "title"))
     mentions.sort(key=lambda x: (x.start, x.end))
     return mentions

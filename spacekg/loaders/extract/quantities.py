@@ -157,7 +157,8 @@ _YEAR4 = r"(?:19\d\d|20\d\d|2100)"
 
 def _load_currencies() -> dict[str, list[tuple[str, str]]]:
     text = resources.files(__package__).joinpath("currencies.tsv").read_text(encoding="utf-8")
-    by_kind: dict[str, list[tuple[str, str]]] = {"prefix": [], "code": [], "suffix": [], "guarded": []}
+    by_kind: dict[str, list[tuple[str, str]]] = {"prefix": [], "code": [], "suffix": [], "guarded": [],
+                                                 "guarded-prefix": []}
     for line in text.splitlines():
         if not line.strip() or line.startswith("#") or line.startswith("surface\t"):
             continue
@@ -171,7 +172,9 @@ _PREFIX_CODE = {" ".join(s.split()): c for s, c in _CURRENCIES["prefix"] + _CURR
 _SUFFIX_CODE = {" ".join(s.split()): c for s, c in _CURRENCIES["code"]}
 _SUFFIX_CODE.update({" ".join(s.casefold().split()): c for s, c in _CURRENCIES["suffix"] + _CURRENCIES["guarded"]})
 _GUARDED = {s.casefold() for s, _ in _CURRENCIES["guarded"]}
-_CUR_PRE = f"(?:{_alt(s for s, _ in _CURRENCIES['prefix'] + _CURRENCIES['code'])})"
+_PREFIX_CODE.update({s: c for s, c in _CURRENCIES["guarded-prefix"]})
+_GUARDED_PREFIX = {s for s, _ in _CURRENCIES["guarded-prefix"]}
+_CUR_PRE = f"(?:{_alt(s for s, _ in _CURRENCIES['prefix'] + _CURRENCIES['code'] + _CURRENCIES['guarded-prefix'])})"
 _CUR_SUF = (f"(?:{_alt(s for s, _ in _CURRENCIES['code'])}"
             f"|(?i:{_alt(s for s, _ in _CURRENCIES['suffix'] + _CURRENCIES['guarded'])}))")
 
@@ -257,7 +260,7 @@ _YEAR_RE = re.compile(rf"""
 """, _X)
 
 _COUNT_RE = re.compile(rf"""
-    {_NOT_GLUED}(?<![A-Za-z]-)
+    {_NOT_GLUED}
     (?P<n1>{_NUM})
     (?:(?P<sep>\s*[-–]\s*|\s+(?:to|or)\s+)(?P<n2>{_NUM}))?          # 10–20 satellites, two or three
     (?=\s+[A-Za-z])
@@ -272,12 +275,17 @@ _MAX_WORDS = ["under", "up to", "less than", "no more than", "not more than", "b
 _TIME_MAX_WORDS = ["by", "before", "until", "till", "through", "no later than"]
 _TIME_MIN_WORDS = ["since", "after", "no earlier than"]
 _QUALIFIERS = ["about", "almost", "roughly", "around", "nearly", "approximately", "approx.", "some", "an estimated",
-               "estimated", "close to", "circa", "just", "well", "an additional"]
+               "estimated", "close to", "circa", "just", "well"]
 _TIME_QUALIFIERS = ["late", "early", "mid", "last", "next", "this", "the end of", "end of", "the beginning of",
                     "the start of", "the middle of", "summer", "winter", "spring", "autumn", "fall"]
 _ROLE = {**{w: "min" for w in _MIN_WORDS}, **{w: "max" for w in _MAX_WORDS},
          **{w: "tmax" for w in _TIME_MAX_WORDS}, **{w: "tmin" for w in _TIME_MIN_WORDS},
          **{w: "q" for w in _QUALIFIERS}, **{w: "tq" for w in _TIME_QUALIFIERS}}
+_CHANGE_VERBS = frozenset("""rose rise rises rising risen increase increased increases increasing grew grow grows
+    growing grown jumped jump jumps jumping climbed climb climbs climbing fell fall falls falling fallen dropped drop
+    drops dropping declined decline declines declining cut cuts cutting raised raise raises raising boosted boost
+    boosts boosting expanded expand expands shrank shrink shrinks shrunk slashed slash reduced reduce reduces went
+    goes soared soar surged surge plunged plunge up down moved move""".split())
 _ROLE_WORDS = max(len(w.split()) for w in _ROLE)
 _ROLE_LAST = frozenset(w.split()[-1] for w in _ROLE)
 _OPENERS = "([{\"'“‘—–"
@@ -289,6 +297,9 @@ _RESTATE_GAP_RE = re.compile(r"""(?i)
     (?P<marker>\(|\[|—|–|/|or|i\.e\.,?|that\s+is,?|(?:the\s+)?equivalent\s+(?:to|of)|equal\s+to|which\s+is)
     \s*$""", _X)
 _LIST_GAP_RE = re.compile(r"\s*(?:,|/|or)\s*$")
+_COMMA_GAP_RE = re.compile(r"\s*,\s*$")
+_RESTATE_QUALIFIERS = {"about", "roughly", "approximately", "around", "nearly", "some", "almost", "close to", "circa",
+                       "approx."}
 
 # What may follow a guarded currency word if it is a currency: not "won the", "won by", "pounds of thrust".
 _GUARD_FOLLOW_RE = re.compile(r"""(?i)\s+(?:the|a|an|its|their|his|her|our|this|that|these|those|by|over|out|
@@ -428,7 +439,8 @@ def _pair(text: str, m: re.Match, g1: str = "n1", g2: str = "n2", extra1: str = 
 # --------------------------------------------------------------------------- context
 
 
-def _chain(text: str, start: int) -> tuple[list[str], int]:
+@lru_cache(maxsize=256)
+def _chain(text: str, start: int) -> tuple[tuple[str, ...], int]:
     """The bound and qualifier phrases written right before `start` ("has topped over" → ["topped",
     "over"]), in reading order, and the offset where the first one begins (`start` if none)."""
     # quick exit: most figures have no bound word right before them
@@ -439,9 +451,9 @@ def _chain(text: str, start: int) -> tuple[list[str], int]:
     while k and text[k - 1].isspace():
         k -= 1
     if k == start:
-        return [], start
+        return (), start
     if text[text.rfind(" ", 0, k) + 1:k].lstrip(_OPENERS).casefold() not in _ROLE_LAST:
-        return [], start
+        return (), start
     lo = max(0, start - _LOOKBACK)
     window = text[lo:j]
     parts = window.split()
@@ -465,13 +477,12 @@ def _chain(text: str, start: int) -> tuple[list[str], int]:
         if bare != head:
             break  # "(about $4.3 billion": the chain starts after the bracket
     if not phrases:
-        return [], start
-    phrases.reverse()
+        return (), start
     pos = len(window)
     for part in reversed(parts[i + 1:]):
         pos = window.rfind(part, 0, pos)
     pos = window.rfind(first, 0, pos)
-    return phrases, lo + pos
+    return tuple(reversed(phrases)), lo + pos
 
 
 def _word_before(text: str, pos: int) -> str:
@@ -648,9 +659,14 @@ def _range_items(text, m, kind, values, spans, *, can_range=True, **fields) -> l
 
 def _is_range(text: str, m: re.Match, start: int) -> bool:
     sep = m.group("sep").strip().casefold()
+    before = _chain(text, start)[1]
+    if sep == "to" and _word_before(text, before) == "from":
+        # "rose from €7.2 billion to €7.7 billion" states a change, not a range
+        from_at = text.rfind("from", 0, before)
+        return _word_before(text, from_at) not in _CHANGE_VERBS
     if sep in ("-", "–", "—", "to", "through", "until"):
         return True
-    return sep == "and" and _word_before(text, _chain(text, start)[1]) == "between"
+    return sep == "and" and _word_before(text, before) == "between"
 
 
 def _fiscal(text: str, starts: list[int]):
@@ -674,13 +690,16 @@ def _fiscal(text: str, starts: list[int]):
 def _money_prefix(text: str, starts: list[int]):
     for m in _matches(_MONEY_PRE_RE, text, starts):
         c1 = _PREFIX_CODE[" ".join(m.group("c1").split())]
+        if m.group("c1") in _GUARDED_PREFIX and not (m.group("l1") or m.group("s1")):
+            continue  # "SAR 2" is a radar satellite, "SAR 2 billion" is money
         values = _pair(text, m, extra1=m.group("l1") or m.group("s1") or "",
                        extra2=m.group("l2") or m.group("s2") or "")
         if values is None:
             continue
         end1 = max(m.end("n1"), m.end("l1"), m.end("s1"))
         second_ok = len(values) == 2 and (
-            m.group("c2") or m.group("l2") or m.group("s2") or m.group("sep").strip() in ("-", "–", "—", "to"))
+            m.group("c2") or m.group("l2") or m.group("s2") or m.group("sep").strip() in ("-", "–", "—", "to")
+        ) and not (m.group("c2") in _GUARDED_PREFIX and not (m.group("l2") or m.group("s2")))
         trail = m.group("tc")
         if len(values) == 2 and second_ok:
             c2 = _PREFIX_CODE[" ".join(m.group("c2").split())] if m.group("c2") else c1
@@ -947,18 +966,93 @@ _flag(["hundred", "thousand", "million", "billion", "trillion", "lakh", "lakhs",
        "dozen"], _SCALE)
 _ANCHOR_WORDS = frozenset(_WORD_ANCHORS)
 # Letter-initial currency prefixes, as written: "US" of "US$", "Rs", "EUR", "A" of "A$".
-_CUR_TOKENS = frozenset(re.match(r"[A-Za-z]+", s).group() for s, _ in _CURRENCIES["prefix"] + _CURRENCIES["code"]
+_CUR_TOKENS = frozenset(re.match(r"[A-Za-z]+", s).group()
+                        for s, _ in _CURRENCIES["prefix"] + _CURRENCIES["code"] + _CURRENCIES["guarded-prefix"]
                         if s[0].isalpha())
 _SIGNS = "$€£¥₹₩₽₪₺₦₫"
 _QUICK_RE = re.compile(rf"[\d{_SIGNS}]")
-_LOWER_WORD_RE = re.compile(r"[a-z]+")
-_TOKEN_RE = re.compile(rf"[A-Za-z]+|\d+|[{_SIGNS}]")
+_SPLIT_TABLE = str.maketrans({c: " " for c in "!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~’‘“”—–…0123456789" + _SIGNS})
+_DIGIT_RE = re.compile(r"\d+")
+_SIGN_RE = re.compile(rf"[{_SIGNS}]")
+_CUR_BY_LOWER: dict[str, list[str]] = {}
+for _tok in sorted(_CUR_TOKENS):
+    _CUR_BY_LOWER.setdefault(_tok.lower(), []).append(_tok)
 
 
 def _anchors(text: str) -> dict[str, list[int]] | None:
     """Where each pass may find a quantity, or None when nothing in `text` can start one."""
-    if not _QUICK_RE.search(text) and _ANCHOR_WORDS.isdisjoint(_LOWER_WORD_RE.findall(text.lower())):
+    lower = text.lower()
+    words = set(lower.translate(_SPLIT_TABLE).split())
+    hits = _ANCHOR_WORDS.intersection(words)
+    if not hits and not _QUICK_RE.search(text):
         return None
+    if len(lower) != len(text):  # lowercasing moved the offsets ("İ"): read token by token
+        return _anchors_by_token(text)
+    lists: dict[int, list[int]] = {_FIG: [], _FY: [], _MON: [], _MULT: [], _FREQ: []}
+    for word in hits:
+        flags = _WORD_ANCHORS[word]
+        size = len(word)
+        pos = lower.find(word)
+        while pos >= 0:
+            end = pos + size
+            if (pos == 0 or not lower[pos - 1].isalpha()) and (end == len(lower) or not lower[end].isalpha()):
+                for flag, found in lists.items():
+                    if flags & flag:
+                        found.append(pos)
+                if flags & _SCALE:  # "a trillion", "half a billion"
+                    prev = _prev_word(lower, pos)
+                    if prev and prev[0] in ("a", "an", "half"):
+                        lists[_FIG].append(prev[1])
+                        prev2 = _prev_word(lower, prev[1])
+                        if prev[0] != "half" and prev2 and prev2[0] == "half":
+                            lists[_FIG].append(prev2[1])
+            pos = lower.find(word, pos + 1)
+    digits: list[int] = []
+    years: list[int] = []
+    for m in _DIGIT_RE.finditer(text):
+        pos = m.start()
+        if pos == 0 or text[pos - 1] not in ",.":
+            digits.append(pos)
+            if m.end() - pos == 4:
+                years.append(pos)
+    cur = [m.start() for m in _SIGN_RE.finditer(text)]
+    for word in words.intersection(_CUR_BY_LOWER):
+        for tok in _CUR_BY_LOWER[word]:
+            size = len(tok)
+            pos = text.find(tok)
+            while pos >= 0:
+                end = pos + size
+                if (pos == 0 or not text[pos - 1].isalpha()) and (end == len(text) or not text[end].isalpha()):
+                    cur.append(pos)
+                pos = text.find(tok, pos + 1)
+    return _by_pass(lists[_FIG], digits, years, sorted(cur), lists[_FY], lists[_MON], lists[_MULT], lists[_FREQ])
+
+
+def _prev_word(lower: str, pos: int) -> tuple[str, int] | None:
+    j = pos
+    while j > 0 and lower[j - 1].isspace():
+        j -= 1
+    if j == pos:
+        return None
+    i = j
+    while i > 0 and lower[i - 1].isalpha():
+        i -= 1
+    return (lower[i:j], i) if i < j else None
+
+
+def _by_pass(figures, digits, years, cur, fiscal, months, mult, freq) -> dict[str, list[int]]:
+    numbers = sorted(digits + figures)
+    return {
+        "fiscal": sorted(fiscal + years), "cur": cur, "num": numbers, "freq": sorted(freq + numbers),
+        "mult": sorted(mult + numbers), "date": sorted(months + digits), "year": years,
+    }
+
+
+_TOKEN_RE = re.compile(rf"[A-Za-z]+|\d+|[{_SIGNS}]")
+
+
+def _anchors_by_token(text: str) -> dict[str, list[int]]:
+    """`_anchors` for the rare text whose lowercase form has other offsets: one token at a time."""
     figures: list[int] = []
     digits: list[int] = []
     years: list[int] = []
@@ -986,26 +1080,15 @@ def _anchors(text: str) -> dict[str, list[int]] | None:
         low = tok.lower()
         flags = _WORD_ANCHORS.get(low, 0)
         if flags:
-            if flags & _FIG:
-                figures.append(pos)
-            if flags & _FY:
-                fiscal.append(pos)
-            if flags & _MON:
-                months.append(pos)
-            if flags & _MULT:
-                mult.append(pos)
-            if flags & _FREQ:
-                freq.append(pos)
-            if flags & _SCALE and prev[0] in ("a", "an", "half"):  # "a trillion", "half a billion"
+            for flag, found in ((_FIG, figures), (_FY, fiscal), (_MON, months), (_MULT, mult), (_FREQ, freq)):
+                if flags & flag:
+                    found.append(pos)
+            if flags & _SCALE and prev[0] in ("a", "an", "half"):
                 figures.append(prev[1])
                 if prev2[0] == "half":
                     figures.append(prev2[1])
         prev2, prev = prev, (low, pos)
-    numbers = sorted(digits + figures)
-    return {
-        "fiscal": sorted(fiscal + years), "cur": cur, "num": numbers, "freq": sorted(freq + numbers),
-        "mult": sorted(mult + numbers), "date": sorted(months + digits), "year": years,
-    }
+    return _by_pass(figures, digits, years, cur, fiscal, months, mult, freq)
 
 
 def _matches(rx: re.Pattern, text: str, starts: list[int]):
@@ -1042,11 +1125,13 @@ def _group_restatements(text: str, money: list[_Found]) -> None:
         gap = text[prev[-1].end:_chain(text, cur[0].start)[1]]
         marker = _RESTATE_GAP_RE.fullmatch(gap) if len(gap) <= 40 else None
         listed = chain is not None and in_parens and _LIST_GAP_RE.fullmatch(gap)
+        # "₹5,000 crore, roughly $600 million": a comma and a softened amount in another currency
+        listed = listed or (_COMMA_GAP_RE.fullmatch(gap) and cur[0].qualifier in _RESTATE_QUALIFIERS)
         currencies = {q.currency for unit in (chain or [prev]) for q in unit}
         if (marker or listed) and cur[0].currency not in currencies and len(cur) == len(prev):
             if chain is None:
                 chain = [prev]
-                in_parens = marker.group("marker") in ("(", "[")
+                in_parens = bool(marker) and marker.group("marker") in ("(", "[")
             chain.append(cur)
         else:
             next_group = _close(chain, next_group)
@@ -1071,18 +1156,21 @@ def extract_quantities(text: str) -> list[Quantity]:
     anchors = _anchors(text)
     if anchors is None:
         return []
+    _chain.cache_clear()  # a memo for this sentence only (bound words are read several times)
     found: list[_Found] = []
-    claimed: list[tuple[int, int]] = []
+    claimed = bytearray(len(text))  # 1 where an earlier quantity lies
     unit = 0
     for find, key in _PASSES:
         starts = anchors[key]
+        if found:  # an anchor inside a span an earlier pass took starts nothing
+            starts = [p for p in starts if not claimed[p]]
         if not starts:
             continue
         for items in find(text, starts):
             lo, hi = items[0].start, items[-1].end
-            if any(s < hi and lo < e for s, e in claimed):
+            if claimed.find(1, lo, hi) >= 0:
                 continue
-            claimed.append((lo, hi))
+            claimed[lo:hi] = b"\x01" * (hi - lo)
             is_range = len(items) == 2 and items[0].bound == "min" and items[1].bound == "max"
             for it in items:
                 if it is items[0] or not is_range:

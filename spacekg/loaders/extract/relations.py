@@ -1,10 +1,19 @@
 """Facts between mentioned entities, and budgets, each evidenced by a span of the sentence.
 
 Rules follow the annotation guidelines: a relation is extracted only when the sentence
-itself states it — a title next to a name ("NASA Administrator Jared Isaacman"), an
-affiliation ("a senior associate with X", "the former director … on Y"), a meeting verb
-between two named actors ("met with", "held talks with"); a budget needs an amount, a
-budget word and an identifiable holder.
+itself states it —
+
+* a title beside a name (``titles.tsv``): "NASA Administrator Jared Isaacman",
+  "Director-General Kazeki of the …", "Prime Minister Takaichi" (a country's head whose
+  country the reference data knows), "KARI senior researcher Park" (member);
+* what follows a name, clause by clause: "X, who heads Y, is a career officer of Z",
+  "X is the former director … on Y and a senior associate with Z", "X, an engineer at Y,
+  previously served at Z", "X has led Y since 2022";
+* a meeting verb between two named actors ("met with", "held talks with"); a meeting with
+  unnamed "officials" or "counterparts" gives nothing;
+* a budget: an amount, a budget word (budget, allocation, funding, subscribed, raised,
+  received…) and a holder — the possessor ("Japan's … budget", "Britain's MOD will spend"),
+  the subject of the amount's clause, or "(€3.6 billion)" right after an actor.
 """
 
 from __future__ import annotations
@@ -18,41 +27,46 @@ from spacekg.model import Budget, EntityClass, Fact, Mention, Quantity, Quantity
 
 __all__ = ["find_budgets", "find_facts"]
 
-_ACTORS = {EntityClass.PERSON, EntityClass.COUNTRY, EntityClass.ORGANIZATION, EntityClass.GOVERNMENT_BODY,
-           EntityClass.COMPANY}
-_ORGS = {EntityClass.ORGANIZATION, EntityClass.GOVERNMENT_BODY, EntityClass.COMPANY}
+_ORGS = frozenset({EntityClass.ORGANIZATION, EntityClass.GOVERNMENT_BODY, EntityClass.COMPANY})
+_ACTORS = _ORGS | {EntityClass.PERSON, EntityClass.COUNTRY}
 
-_MEET = re.compile(r"(?i)\b(?:met|meets|meeting)\s+(?:with\s+)?|\bheld\s+talks\s+with\b|\bhosted\b|\btalks\s+with\b")
-_LEADS = re.compile(r"(?i),?\s*who\s+(?:leads|heads|chairs|runs|directs)\s+(?:the\s+)?$")
-_FORMER = re.compile(r"(?i)\b(?:former|formerly|previously|ex-|once served|used to)\b")
-_AFFILIATION = re.compile(
-    r"(?i)\b(?:with|at|of|on|for|in)\s+(?:the\s+)?$"
+_MEET = re.compile(r"(?i)\b(?:met|meets|meeting)(?:\s+with)?\s+|\bheld\s+talks\s+with\s+|\btalks\s+with\s+|"
+                   r"\bhosted\s+|\bsat\s+down\s+with\s+")
+_UNNAMED = re.compile(r"(?i)^\s*(?:officials|counterparts|representatives|delegations?|staff|leaders|officers)\b")
+_FORMER = re.compile(r"(?i)\b(?:former|formerly|previously|ex-|once|until\s+recently|earlier)\b")
+_LEAD_VERB = re.compile(r"(?i)\b(?:leads|led|heads|headed|chairs|chaired|runs|ran|directs|directed)\s+(?:the\s+)?$")
+_ROLE = re.compile(r"(?i)\b(?:a|an|the|as|served|worked|works|joined|member|officer|official)\b")
+# A clause after a name continues the description of that person when it opens like this.
+_DESCRIBES = re.compile(
+    r"(?i)^(?:who|a|an|the|former|formerly|previously|now|currently|once|also|is|was|has|had|served|worked|"
+    r"leads|heads|led|headed|chairs|runs|senior|chief|deputy)\b"
 )
 _BUDGET_WORD = re.compile(
     r"(?i)\b(?:budgets?|appropriations?|appropriated|allocat\w+|earmark\w*|funding|funded|fund\s+of|pledg\w+|"
-    r"subscri\w+|spending|spends?|spent|invest(?:s|ed|ing|ment)?|outlays?|set\s+aside|committed)\b"
+    r"subscri\w+|spending|spends?|spent|invest(?:s|ed|ing|ment)?|outlays?|set\s+aside|committed|contribut\w+|"
+    r"share|raised|raises|raising|received|receives|receive|secured|granted|awarded)\b"
 )
 _NOT_BUDGET = re.compile(
     r"(?i)\b(?:cost|costs|costing|price[sd]?|contract|contracts|worth|valued|valuation|market|acquisition|"
     r"acquired|revenue|sales|deal)\b"
 )
-
-
-def _between(text: str, a: Mention, b: Mention) -> str:
-    return text[a.end:b.start]
+_CLAUSE_BREAK = re.compile(r";|,\s+(?:while|whereas|but|and|with)\s+|\s+while\s+|\s+whereas\s+")
 
 
 def _is(m: Mention, classes: Iterable[EntityClass]) -> bool:
     return m.cls in classes
 
 
+def _head_titles() -> str:
+    return "|".join(sorted((re.escape(t.text) for t in titles().values() if t.role == "head"), key=len, reverse=True))
+
+
 def find_facts(text: str, mentions: list[Mention], context: RecordContext) -> list[Fact]:
     """headOf, memberOf, formerMemberOf and metWith facts stated in the sentence."""
     facts: list[Fact] = []
-    people = [m for m in mentions if m.cls is EntityClass.PERSON]
-    for person in people:
-        facts.extend(_headship(text, person, mentions, context))
-        facts.extend(_affiliations(text, person, mentions))
+    for person in (m for m in mentions if m.cls is EntityClass.PERSON):
+        facts.extend(_from_title(text, person, mentions, context))
+        facts.extend(_from_description(text, person, mentions))
     facts.extend(_meetings(text, mentions))
     unique: dict[tuple[str, str, str], Fact] = {}
     for f in facts:
@@ -63,73 +77,74 @@ def find_facts(text: str, mentions: list[Mention], context: RecordContext) -> li
 
 def _title_before(text: str, start: int) -> re.Match[str] | None:
     """The title written right before position `start` ("NASA Administrator |Jared Isaacman")."""
+    best = None
     for t in title_pattern().finditer(text, max(0, start - 40), start):
         if not text[t.end():start].strip():
-            return t
-    return None
+            best = best if best is not None and best.start() < t.start() else t
+    return best
 
 
-def _headship(text: str, person: Mention, mentions: list[Mention], context: RecordContext) -> list[Fact]:
-    """headOf/memberOf from a title beside the name: "<Org> <Title> <Name>",
-    "<Title> <Name> of <Org>", a country head's title alone ("Prime Minister X"), or
-    "<Name>, who leads <Org>"."""
-    facts = []
+def _from_title(text: str, person: Mention, mentions: list[Mention], context: RecordContext) -> list[Fact]:
     t = _title_before(text, person.start)
     title = titles().get(t.group().casefold()) if t else None
-    if t and title and title.role != "none":
-        predicate = "org:headOf" if title.role == "head" else "org:memberOf"
-        holders = _ORGS | ({EntityClass.COUNTRY} if title.scope == "country" else set())
-        org = next((m for m in mentions if m.end <= t.start() and not text[m.end:t.start()].strip(" '’s")
-                    and m.cls in holders), None)
-        after = re.match(r"\s+of\s+(?:the\s+)?", text[person.end:])
-        if org is None and after:
-            org = next((m for m in mentions if m.start == person.end + after.end() and m.cls in holders), None)
-        if org is not None:
-            facts.append(Fact(person.key, predicate, org.key, min(org.start, t.start()), max(person.end, org.end)))
-        elif title.scope == "country" and title.role == "head":
-            country = context.entity(person.key).country
-            if country:
-                facts.append(Fact(person.key, predicate, country, t.start(), person.end))
-    for m in mentions:  # "X, who leads the Y"
-        if m.start > person.end and _is(m, _ORGS) and _LEADS.search(text[person.end:m.start]):
-            facts.append(Fact(person.key, "org:headOf", m.key, person.start, m.end))
-    return facts
-
-
-def _clauses_after(text: str, person: Mention) -> list[tuple[int, int]]:
-    """The predicate of "X is the former director of … and a senior associate with …",
-    split into its coordinated parts."""
-    rest = text[person.end:]
-    lead = re.match(r"(?i)\s*(?:,\s*|\s+(?:is|was|has\s+been|had\s+been|became|serves\s+as|served\s+as)\s+)", rest)
-    if not lead:
+    if title is None or title.role == "none":
         return []
-    start = person.end + lead.end()
-    end_match = re.search(r"[.;]\s|[.;]$|,\s+(?:who|which|and\s+(?:he|she|they))\b", text[start:])
+    predicate = "org:headOf" if title.role == "head" else "org:memberOf"
+    holders = _ORGS | ({EntityClass.COUNTRY} if title.scope == "country" else set())
+    # "<Org> <Title> <Name>" (adjectives may stand between: "KARI senior researcher")
+    org = next((m for m in reversed(mentions) if m.end <= t.start() and m.cls in holders
+                and re.fullmatch(r"(?:['’]s)?\s+(?:[a-z][\w-]*\s+){0,2}", text[m.end:t.start()])), None)
+    after = re.match(r"\s+of\s+(?:the\s+)?", text[person.end:])
+    if org is None and after:  # "<Title> <Name> of <Org>"
+        org = next((m for m in mentions if m.start == person.end + after.end() and m.cls in holders), None)
+    if org is not None:
+        return [Fact(person.key, predicate, org.key, min(org.start, t.start()), max(person.end, org.end))]
+    if title.scope == "country" and title.role == "head" and context.entity(person.key).country:
+        return [Fact(person.key, predicate, context.entity(person.key).country, t.start(), person.end)]
+    return []
+
+
+def _segments(text: str, start: int) -> list[tuple[int, int]]:
+    """The clauses after a name, up to the end of the sentence: split at commas, at
+    semicolons and at "and" before a new description ("… and a senior associate …")."""
+    end_match = re.search(r"[.;](?:\s|$)", text[start:])
     end = start + end_match.start() if end_match else len(text)
-    parts, cursor = [], start
-    for sep in re.finditer(r",?\s+and\s+(?=(?:a|an|the|former|previously|now|currently)\b)", text[start:end]):
-        parts.append((cursor, start + sep.start()))
-        cursor = start + sep.end()
-    parts.append((cursor, end))
-    return parts
+    cuts = [start]
+    for sep in re.finditer(r",\s*|\s+and\s+(?=(?:a|an|the|former|previously|now|currently|is|was|has)\b)",
+                           text[start:end]):
+        cuts.append(start + sep.start())
+        cuts.append(start + sep.end())
+    cuts.append(end)
+    return [(cuts[i], cuts[i + 1]) for i in range(0, len(cuts) - 1, 2)]
 
 
-def _affiliations(text: str, person: Mention, mentions: list[Mention]) -> list[Fact]:
+def _from_description(text: str, person: Mention, mentions: list[Mention]) -> list[Fact]:
     facts = []
-    for start, end in _clauses_after(text, person):
-        clause = text[start:end]
-        if not re.match(r"(?i)(?:a|an|the|former|previously|now|currently|once)\b", clause):
+    heads = _head_titles()
+    for index, (s, e) in enumerate(_segments(text, person.end)):
+        segment = text[s:e].strip()
+        if not segment:
             continue
-        orgs = [m for m in mentions if start <= m.start and m.end <= end and _is(m, _ORGS)]
-        for org in orgs[:1]:
-            predicate = "skg:formerMemberOf" if _FORMER.search(clause) else "org:memberOf"
-            facts.append(Fact(person.key, predicate, org.key, start, org.end))
-    # "previously served at X" / "an engineer at X" anywhere after the person
-    for m in mentions:
-        if m.start > person.end and _is(m, _ORGS):
-            gap = text[person.end:m.start]
-            if re.search(r"(?i)\bpreviously\s+(?:served|worked)\s+(?:at|with|for|in)\s+(?:the\s+)?$", gap):
-                facts.append(Fact(person.key, "skg:formerMemberOf", m.key, person.start, m.end))
+        opening = _DESCRIBES.match(segment) or title_pattern().match(segment)
+        if not opening:
+            if index == 0 and not text[person.end:s].strip():
+                continue
+            break
+        orgs = [m for m in mentions if s <= m.start and m.end <= e and m.cls in _ORGS]
+        if not orgs:
+            continue
+        org = orgs[0]
+        before = text[s:org.start]
+        former = bool(_FORMER.search(before))
+        leads = _LEAD_VERB.search(before) or re.search(
+            rf"(?i)(?:^|\bthe\s+|\bas\s+)(?:[\w-]+\s+){{0,2}}?(?:{heads})\s+(?:of|at)\s+(?:the\s+)?$", before.strip() + " ")
+        if leads:
+            predicate = "skg:formerMemberOf" if former else "org:headOf"
+        elif _ROLE.search(before) or re.search(r"(?i)\b(?:at|with|of|on|for|in)\s+(?:the\s+)?$", before):
+            predicate = "skg:formerMemberOf" if former else "org:memberOf"
+        else:
+            continue
+        facts.append(Fact(person.key, predicate, org.key, s, org.end))
     return facts
 
 
@@ -137,50 +152,31 @@ def _meetings(text: str, mentions: list[Mention]) -> list[Fact]:
     facts = []
     actors = [m for m in mentions if _is(m, _ACTORS)]
     for verb in _MEET.finditer(text):
-        left = [m for m in actors if m.end <= verb.start()]
-        right = [m for m in actors if m.start >= verb.end()]
+        left = [m for m in actors if m.end <= verb.start() and not re.search(r"[.;]", text[m.end:verb.start()])]
+        right = [m for m in actors if m.start >= verb.end() and not re.search(r"[.;]", text[verb.end():m.start])]
         if not left or not right:
             continue
-        a, b = left[-1], right[0]
-        # the actor right after the verb; skip "met with U.S. counterparts" (no named actor)
-        if re.search(r"[.;]", text[verb.end():b.start]) or len(text[verb.end():b.start].split()) > 2:
-            continue
-        subject = _subject_of(text, left, verb.start())
-        facts.append(Fact(subject.key, "skg:metWith", b.key, subject.start, b.end))
+        subject = next((m for m in left if m.cls is EntityClass.PERSON), left[0])
+        person = next((m for m in right if m.cls is EntityClass.PERSON
+                       and len(text[verb.end():m.start].split()) <= 8 and "," not in text[verb.end():m.start]), None)
+        other = person or right[0]
+        if person is None and (len(text[verb.end():other.start].split()) > 2 or _UNNAMED.match(text[other.end:])):
+            continue  # "held talks with Brazilian Air Force officials": no named counterpart
+        facts.append(Fact(subject.key, "skg:metWith", other.key, subject.start, other.end))
     return facts
-
-
-def _subject_of(text: str, left: list[Mention], verb_start: int) -> Mention:
-    """The actor heading the clause before the verb: the first of a title-name chain."""
-    subject = left[-1]
-    for m in reversed(left[:-1]):
-        if re.search(r"[,;]|\b(?:and|with|while)\b", text[m.end:subject.start]):
-            break
-        if m.cls is EntityClass.PERSON or subject.cls is not EntityClass.PERSON:
-            subject = m
-    return subject
 
 
 def find_budgets(text: str, mentions: list[Mention], quantities: list[Quantity], context: RecordContext) -> list[Budget]:
     """One budget per stated amount (restatements in another currency join it) when the
     sentence names a budget-like allocation and who holds it."""
     money = [i for i, q in enumerate(quantities) if q.kind is QuantityKind.MONEY]
-    if not money:
-        return []
     word = _BUDGET_WORD.search(text)
-    if not word:
+    if not money or not word:
         return []
     first_money = quantities[money[0]].start
     if _NOT_BUDGET.search(text[:first_money]) and not _BUDGET_WORD.search(text[:first_money]):
         return []
-    holder = _budget_holder(text, mentions, word.start())
-    if holder is None:
-        return []
-    fiscal = next((q.temporal for q in quantities if q.kind is QuantityKind.FISCAL_YEAR and q.temporal), None)
-    if fiscal is None:
-        year = next((q for q in quantities if q.kind is QuantityKind.YEAR and q.temporal
-                     and re.match(r"\s*(?:budget|appropriation|spending)", text[q.end:], re.I)), None)
-        fiscal = year.temporal if year else None
+    fiscal = _fiscal_year(text, quantities)
     purpose = _purpose(text, mentions, word.end())
     groups: dict[object, list[int]] = {}
     for i in money:
@@ -189,26 +185,54 @@ def find_budgets(text: str, mentions: list[Mention], quantities: list[Quantity],
     budgets = []
     for indexes in groups.values():
         qs = [quantities[i] for i in indexes]
-        budgets.append(Budget(holder=holder.key, amounts=tuple(indexes), fiscal_year=(fiscal or "")[:4] or None,
+        holder = _holder(text, mentions, qs[0], word)
+        if holder is None:
+            continue
+        budgets.append(Budget(holder=holder.key, amounts=tuple(indexes), fiscal_year=fiscal,
                               purpose=purpose.key if purpose else None,
                               start=min(holder.start, word.start(), *(q.start for q in qs)),
                               end=max(holder.end, word.end(), *(q.end for q in qs))))
     return budgets
 
 
-def _budget_holder(text: str, mentions: list[Mention], word_start: int) -> Mention | None:
-    actors = [m for m in mentions if _is(m, _ACTORS - {EntityClass.PERSON})]
-    if not actors:
-        return None
-    # "Japan's … budget", "the ESA budget": the actor standing before the budget word in its clause
-    before = [m for m in actors if m.end <= word_start and not re.search(r"[;]|\bwhile\b", text[m.end:word_start])]
-    possessive = [m for m in before if re.match(r"['’]s?\b", text[m.end:])]
-    if possessive:
-        return possessive[0]
-    if before:
-        return before[0]
-    # "a budget of $X for NASA" / "allocated $X to ISRO"
-    after = [m for m in actors if m.start > word_start and re.search(r"\b(?:to|for)\s+(?:the\s+)?$", text[:m.start])]
+def _fiscal_year(text: str, quantities: list[Quantity]) -> str | None:
+    fiscal = next((q.temporal for q in quantities if q.kind is QuantityKind.FISCAL_YEAR and q.temporal), None)
+    if fiscal is None:  # "the 2026 budget", "ESA's budget for 2025"
+        year = next((q for q in quantities if q.kind is QuantityKind.YEAR and q.temporal and (
+            re.match(r"\s*(?:budget|appropriation|spending)", text[q.end:], re.I)
+            or re.search(r"(?i)\b(?:budget|appropriation|spending)\s+(?:for|in)\s+$", text[:q.start]))), None)
+        fiscal = year.temporal if year else None
+    return fiscal[:4] if fiscal else None
+
+
+def _holder(text: str, mentions: list[Mention], amount: Quantity, word: re.Match[str]) -> Mention | None:
+    """Who holds the amount: "France (€3.6 billion)"; else the possessor or subject of the
+    amount's clause; a subject that only moves money to a program ("raised the funding for
+    Gaganyaan") holds nothing."""
+    # an adjective ("Indian space startups") describes something else; it holds nothing
+    actors = [m for m in mentions if m.cls in _ACTORS - {EntityClass.PERSON} and m.form != "demonym"]
+    right_before = next((m for m in actors if re.fullmatch(
+        r"\s*(?:\(|at|with|:)\s*(?:about|around|roughly|some|nearly|almost)?\s*", text[m.end:amount.start])), None)
+    if right_before:
+        return right_before
+    clause_start = max((b.end() for b in _CLAUSE_BREAK.finditer(text, 0, amount.start)), default=0)
+    in_clause = [m for m in actors if clause_start <= m.start and m.end <= amount.start]
+    # "Britain's Ministry of Defence": the possessor modifies the actor after it
+    in_clause = [m for m in in_clause if not (re.match(r"['’]s?\s", text[m.end:])
+                                              and any(o.start == m.end + len(re.match(r"['’]s?\s+", text[m.end:]).group())
+                                                      for o in in_clause))]
+    if in_clause:
+        holder = in_clause[0]
+        possessed = re.match(r"['’]s?\b", text[holder.end:])
+        program_funding = re.search(r"(?i)\b(?:funding|budget|money)\s+for\s+(?:the\s+)?$",
+                                    text[:next((m.start for m in mentions if m.start > holder.end
+                                                and m.cls is EntityClass.PROGRAM), 0)] or "")
+        if not possessed and program_funding and program_funding.start() > holder.end:
+            return None
+        return holder
+    # "a budget of $X for NASA" / "went to ESA's programmes" / "allocated $X to ISRO"
+    after = [m for m in actors if m.start > amount.end
+             and re.search(r"(?i)\b(?:to|for)\s+(?:the\s+)?$", text[:m.start])]
     return after[0] if after else None
 
 
