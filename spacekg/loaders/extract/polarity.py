@@ -35,9 +35,10 @@ _NEGATION = re.compile(
 # "not only … but", "not just", "not least", "whether or not", "if not": no denial.
 _NOT_NEGATION = re.compile(r"(?i)\bnot\s+(?:only|just|least|merely|simply)\b|\bor\s+not\b|\bif\s+not\b")
 
+# "May" is a month unless it opens the sentence without a date after it ("May 2024" is a date)
 _HEDGED = re.compile(
-    r"(?i)\b(?:likely|unlikely|probably|possibly|perhaps|may|might|could|maybe|presumably|apparently|"
-    r"seems?\s+to|appears?\s+to)\b|(?<!,\s)\bpotentially\b"
+    r"(?i)\b(?:likely|unlikely|probably|possibly|perhaps|might|could|maybe|presumably|apparently|"
+    r"seems?\s+to|appears?\s+to)\b|(?<!,\s)\bpotentially\b|(?-i:\bmay\b|^May\b(?!\s+\d))"
 )
 _PRESCRIPTIVE = re.compile(
     r"(?i)\b(?:needs?\s+to|need\s+to|should|must|ought\s+to|has\s+to|have\s+to|is\s+required\s+to|"
