@@ -20,9 +20,8 @@ __all__ = ["RecordContext", "extract_assertion", "extract_record"]
 def extract_assertion(assertion: Assertion, context: RecordContext) -> Extraction:
     """Run every stage over one assertion."""
     text = assertion.text
-    tokens = tokenize(text)
-    mentions = find_mentions(text, context, tokens)
-    quantities = context.quantities.get(text) or extract_quantities(text)
+    mentions = find_mentions(text, context, context.tokens[text] if text in context.tokens else tokenize(text))
+    quantities = context.quantities[text] if text in context.quantities else extract_quantities(text)
     negated = is_negated(text)
     extraction = Extraction(
         assertion=assertion,

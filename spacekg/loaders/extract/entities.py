@@ -51,6 +51,8 @@ class RecordContext:
     title_holders: dict[str, set[str]] = field(default_factory=dict)  # normalised title → person keys
     country_weight: Counter = field(default_factory=Counter)  # country key → mentions in the record
     quantities: dict[str, list[Quantity]] = field(default_factory=dict)  # sentence → its quantities
+    tokens: dict[str, list[Token]] = field(default_factory=dict)  # sentence → its tokens
+    matches: dict[str, list[NameMatch]] = field(default_factory=dict)  # sentence → names, record layer included
     reasons: dict[str, str] = field(default_factory=dict)  # minted key → why it was minted
 
     @classmethod
@@ -63,7 +65,8 @@ class RecordContext:
         record_text = "\n".join(texts)
         for text in texts:
             quantities = context.quantities.setdefault(text, extract_quantities(text))
-            matches = base.find(tokenize(text))
+            tokens = context.tokens.setdefault(text, tokenize(text))
+            matches = base.find(tokens)
             known = [Known(m.start, m.end, base.entities[m.keys[0]].cls, m.kind) for m in matches]
             spans: list[tuple[int, int, str]] = [(m.start, m.end, m.keys[0]) for m in matches if len(m.keys) == 1]
             for c in discover(text, known, [(q.start, q.end) for q in quantities], record_text):
@@ -83,7 +86,7 @@ class RecordContext:
                     names.append((acronym, key, "acronym"))
         context.gazetteer = base.extended(minted.values(), names + _surnames(minted.values(), base))
         for text in texts:
-            matches = context.gazetteer.find(tokenize(text))
+            matches = context.matches[text] = context.gazetteer.find(context.tokens[text])
             for m in matches:
                 if len(m.keys) == 1 and context.entity(m.keys[0]).cls is EntityClass.COUNTRY:
                     context.country_weight[m.keys[0]] += 1
@@ -155,9 +158,12 @@ def _mention(context: RecordContext, key: str, text: str, start: int, end: int, 
 
 def find_mentions(text: str, context: RecordContext, tokens: list[Token] | None = None) -> list[Mention]:
     """Every entity mention in `text`, in text order, each with its span and the reason."""
-    tokens = tokenize(text) if tokens is None else tokens
+    if tokens is None:
+        tokens = context.tokens[text] if text in context.tokens else tokenize(text)
     gazetteer = context.gazetteer
-    matches = gazetteer.find(tokens)
+    matches = context.matches.get(text)
+    if matches is None:
+        matches = gazetteer.find(tokens)
     countries = {
         m.keys[0] for m in matches if len(m.keys) == 1 and context.entity(m.keys[0]).cls is EntityClass.COUNTRY
     }

@@ -49,73 +49,104 @@ class NameMatch:
 
 
 class Gazetteer:
-    """Token-sequence lookup tables built once from the reference entities."""
+    """Token-sequence lookup tables built once from the reference entities.
 
-    def __init__(self, entities: Iterable[ReferenceEntity]) -> None:
+    A record's own names (entities it introduces, acronyms it defines) go into a thin
+    layer over the shared tables (`extended`), so extending costs only what the record adds.
+    """
+
+    def __init__(self, entities: Iterable[ReferenceEntity] = (), *, parent: Gazetteer | None = None) -> None:
+        self._parent = parent
         self._exact: dict[tuple[str, ...], dict[str, str]] = {}
         self._folded: dict[tuple[str, ...], dict[str, str]] = {}
-        self.entities = {e.key: e for e in entities}
-        for e in self.entities.values():
+        # first token → the lengths of the names starting with it, longest first
+        self._lengths_exact: dict[str, tuple[int, ...]] = {}
+        self._lengths_folded: dict[str, tuple[int, ...]] = {}
+        self.entities: dict[str, ReferenceEntity] = dict(parent.entities) if parent else {}
+        self._first_cache: set[str] | frozenset[str] | None = None
+        self._add_entities(entities)
+
+    def _add_entities(self, entities: Iterable[ReferenceEntity], names: Iterable[tuple[str, str, str]] = ()) -> None:
+        for e in entities:
+            self.entities[e.key] = e
             for name in (e.label, *e.alt_labels):
                 self._add(name, e.key, "acronym" if _ACRONYM.match(name) else "name")
             for name in e.acronyms:
                 self._add(name, e.key, "acronym")
             for name in e.demonyms:
                 self._add(name, e.key, "demonym")
-        self._first_exact = {k[0] for k in self._exact}
-        self._first_folded = {k[0] for k in self._folded}
-        self.max_len = max((len(k) for k in (*self._exact, *self._folded)), default=1)
+        for name, key, kind in names:
+            self._add(name, key, kind)
 
     def extended(self, entities: Iterable[ReferenceEntity], names: Iterable[tuple[str, str, str]] = ()) -> Gazetteer:
-        """A copy that also knows `entities` and extra (name, key, kind) entries — the names a
-        record defines for itself — without rebuilding the tables of the reference entities."""
-        copy = object.__new__(Gazetteer)
-        copy._exact = {k: dict(v) for k, v in self._exact.items()}
-        copy._folded = {k: dict(v) for k, v in self._folded.items()}
-        copy.entities = dict(self.entities)
-        for e in entities:
-            copy.entities[e.key] = e
-            for name in (e.label, *e.alt_labels):
-                copy._add(name, e.key, "acronym" if _ACRONYM.match(name) else "name")
-            for name in e.acronyms:
-                copy._add(name, e.key, "acronym")
-        for name, key, kind in names:
-            copy._add(name, key, kind)
-        copy._first_exact = {k[0] for k in copy._exact}
-        copy._first_folded = {k[0] for k in copy._folded}
-        copy.max_len = max((len(k) for k in (*copy._exact, *copy._folded)), default=1)
-        return copy
+        """A layer that also knows `entities` and extra (name, key, kind) entries — the names
+        a record defines for itself — over these tables, which it leaves untouched."""
+        layer = Gazetteer(parent=self)
+        layer._add_entities(entities, names)
+        return layer
 
     def _add(self, name: str, key: str, kind: str) -> None:
+        self._first_cache = None
         tokens = tuple(t.text for t in tokenize(name))
         if not tokens:
             return
         if kind == "acronym" or len(tokens) == 1:
-            self._exact.setdefault(tokens, {})[key] = kind
+            self._index(self._exact, self._lengths_exact, tokens, key, kind)
             if kind != "acronym" and tokens[0][:1].islower():  # "lunar" at a sentence start
-                self._exact.setdefault((tokens[0][:1].upper() + tokens[0][1:],), {})[key] = kind
+                self._index(self._exact, self._lengths_exact, (tokens[0][:1].upper() + tokens[0][1:],), key, kind)
         else:
-            self._folded.setdefault(tuple(t.casefold() for t in tokens), {})[key] = kind
+            self._index(self._folded, self._lengths_folded, tuple(t.casefold() for t in tokens), key, kind)
 
-    def _lookup(self, words: list[str], folded: list[str], i: int, n: int) -> dict[str, str] | None:
-        hit = self._exact.get(tuple(words[i:i + n]))
-        if hit is None and n > 1:
-            hit = self._folded.get(tuple(folded[i:i + n]))
+    @staticmethod
+    def _index(table: dict, lengths: dict, tokens: tuple[str, ...], key: str, kind: str) -> None:
+        table.setdefault(tokens, {})[key] = kind
+        known = set(lengths.get(tokens[0], ()))
+        known.add(len(tokens))
+        lengths[tokens[0]] = tuple(sorted(known, reverse=True))
+
+    def _lengths(self, word: str, folded: str) -> tuple[int, ...]:
+        parts = [x for x in (self._lengths_exact.get(word), self._lengths_folded.get(folded),
+                             self._parent._lengths(word, folded) if self._parent else None) if x]
+        if len(parts) <= 1:
+            return parts[0] if parts else ()
+        return tuple(sorted(set().union(*parts), reverse=True))
+
+    def _hit(self, exact: tuple[str, ...], folded: tuple[str, ...]) -> dict[str, str] | None:
+        hit = self._exact.get(exact) or (self._folded.get(folded) if len(folded) > 1 else None)
+        if self._parent is not None:
+            inherited = self._parent._hit(exact, folded)
+            if inherited and hit:
+                return {**inherited, **hit}
+            return hit or inherited
         return hit
+
+    def _firsts(self) -> set[str] | frozenset[str]:
+        """Every token a name can start with (exact or casefolded), this layer and below."""
+        if self._first_cache is None:
+            own = set(self._lengths_exact) | set(self._lengths_folded)
+            self._first_cache = own | self._parent._firsts() if self._parent else frozenset(own)
+        return self._first_cache
+
+    @property
+    def max_len(self) -> int:
+        own = max((len(k) for k in (*self._exact, *self._folded)), default=1)
+        return max(own, self._parent.max_len) if self._parent else own
 
     def find(self, tokens: list[Token], *, max_len: int | None = None) -> list[NameMatch]:
         """Leftmost-longest, non-overlapping matches over `tokens` (at most `max_len` tokens long)."""
-        longest = min(self.max_len, max_len) if max_len else self.max_len
         words = [t.text for t in tokens]
         folded = [w.casefold() for w in words]
         matches: list[NameMatch] = []
+        firsts = self._firsts()
         i, count = 0, len(tokens)
         while i < count:
-            if words[i] not in self._first_exact and folded[i] not in self._first_folded:
+            if words[i] not in firsts and folded[i] not in firsts:
                 i += 1
                 continue
-            for n in range(min(longest, count - i), 0, -1):
-                hit = self._lookup(words, folded, i, n)
+            for n in self._lengths(words[i], folded[i]):
+                if n > count - i or (max_len and n > max_len):
+                    continue
+                hit = self._hit(tuple(words[i:i + n]), tuple(folded[i:i + n]))
                 if hit:
                     kinds = set(hit.values())
                     kind = "demonym" if kinds == {"demonym"} else ("acronym" if "acronym" in kinds else "name")
