@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pyoxigraph import NamedNode
 
-__all__ = ["DCTERMS", "FOAF", "NS", "ORG", "OWL", "PROV", "RDF", "RDFS", "SCHEMA", "SKG", "SKGID", "SKOS", "WD", "XSD",
+__all__ = ["DCTERMS", "FOAF", "ITSRDF", "NIF", "NS", "ORG", "OWL", "PROV", "RDF", "RDFS", "SCHEMA", "SKG", "SKGID", "SKOS", "WD", "XSD",
            "Namespace", "PREFIXES"]
 
 
@@ -42,11 +42,13 @@ RDF = Namespace("http://www.w3.org/1999/02/22-rdf-syntax-ns#")
 RDFS = Namespace("http://www.w3.org/2000/01/rdf-schema#")
 XSD = Namespace("http://www.w3.org/2001/XMLSchema#")
 WD = Namespace("http://www.wikidata.org/entity/")
+NIF = Namespace("http://persistence.uni-leipzig.org/nlp2rdf/ontologies/nif-core#")
+ITSRDF = Namespace("http://www.w3.org/2005/11/its/rdf#")
 
 PREFIXES: dict[str, str] = {
     "skg": str(SKG), "skgid": str(SKGID), "prov": str(PROV), "schema": str(SCHEMA), "org": str(ORG),
     "foaf": str(FOAF), "skos": str(SKOS), "dcterms": str(DCTERMS), "owl": str(OWL), "rdf": str(RDF),
-    "rdfs": str(RDFS), "xsd": str(XSD), "wd": str(WD),
+    "rdfs": str(RDFS), "xsd": str(XSD), "wd": str(WD), "nif": str(NIF), "itsrdf": str(ITSRDF),
 }
 NS = {prefix: Namespace(iri) for prefix, iri in PREFIXES.items()}
 

@@ -4,6 +4,13 @@ The assertion's own description (text, rank, record, mentions, quantities, negat
 modality) goes to the default graph; the facts drawn from it (quantity nodes, relations,
 budgets) go to the named graph whose name is the assertion IRI. IRIs are deterministic,
 so building the same record twice yields the same quads.
+
+Span provenance uses NIF 2.0 offsets into the assertion text (the assertion is the
+``nif:Context``): each mention is a ``nif:Phrase`` linked to its entity with
+``itsrdf:taIdentRef``; quantity and budget nodes carry ``nif:beginIndex``/``nif:endIndex``;
+each fact is also described as an ``rdf:Statement`` with its offsets. A negated fact ("X
+did not meet Y") exists only as such a statement with ``skg:negated true``: it is never
+asserted as a triple.
 """
 
 from __future__ import annotations
@@ -15,7 +22,7 @@ import pyoxigraph as ox
 
 from spacekg.graph.store import Store
 from spacekg.model import AssertionRecord, Extraction, Mention, Quantity, QuantityKind, slugify
-from spacekg.vocab import DCTERMS, PROV, RDF, RDFS, SCHEMA, SKG, SKGID, SKOS, XSD, expand_curie
+from spacekg.vocab import DCTERMS, ITSRDF, NIF, PROV, RDF, RDFS, SCHEMA, SKG, SKGID, SKOS, XSD, expand_curie
 
 __all__ = ["assertion_iri", "entity_iri", "record_iri", "record_quads", "replace_records", "slugify"]
 
@@ -51,10 +58,20 @@ def _decimal(value: object) -> ox.Literal:
     return ox.Literal(text, datatype=XSD.decimal)
 
 
+def _offset(value: int) -> ox.Literal:
+    return ox.Literal(str(value), datatype=XSD.nonNegativeInteger)
+
+
+def _span_quads(node: ox.NamedNode, start: int, end: int, graph: ox.NamedNode) -> Iterator[ox.Quad]:
+    yield ox.Quad(node, NIF.beginIndex, _offset(start), graph)
+    yield ox.Quad(node, NIF.endIndex, _offset(end), graph)
+
+
 def _quantity_quads(node: ox.NamedNode, q: Quantity, graph: ox.NamedNode) -> Iterator[ox.Quad]:
     def quad(p: ox.NamedNode, o: ox.NamedNode | ox.Literal) -> ox.Quad:
         return ox.Quad(node, p, o, graph)
 
+    yield from _span_quads(node, q.start, q.end, graph)
     yield quad(RDF.type, SCHEMA.MonetaryAmount if q.kind is QuantityKind.MONEY else SCHEMA.QuantitativeValue)
     yield quad(SKG.quantityKind, _string(q.kind.value))
     yield quad(SKG.surface, _string(q.surface))
@@ -108,21 +125,37 @@ def record_quads(record: AssertionRecord, extractions: Sequence[Extraction]) -> 
         yield describe(PROV.wasDerivedFrom, rec)
         yield describe(SKG.negated, _TRUE if x.negated else _FALSE)
         yield describe(SKG.modality, SKG[x.modality.value])
-        for m in x.mentions:
+        for i, m in enumerate(x.mentions, start=1):
             yield describe(SKG.mentions, entity_iri(m.key))
             if not m.known:
                 yield from _minted_entity_quads(m)
+            phrase = ox.NamedNode(f"{node.value}/mention/{i}")
+            yield ox.Quad(phrase, RDF.type, NIF.Phrase, node)
+            yield ox.Quad(phrase, NIF.referenceContext, node, node)
+            yield ox.Quad(phrase, NIF.anchorOf, _string(m.surface), node)
+            yield ox.Quad(phrase, ITSRDF.taIdentRef, entity_iri(m.key), node)
+            yield ox.Quad(phrase, SKG.reason, _string(m.reason), node)
+            yield from _span_quads(phrase, m.start, m.end, node)
         quantity_nodes = []
         for i, q in enumerate(x.quantities, start=1):
             qnode = ox.NamedNode(f"{node.value}/quantity/{i}")
             quantity_nodes.append(qnode)
             yield describe(SKG.hasQuantity, qnode)
             yield from _quantity_quads(qnode, q, node)
-        for f in x.facts:
+        for i, f in enumerate(x.facts, start=1):
             s, p, o = entity_iri(f.subject), expand_curie(f.predicate), entity_iri(f.object)
-            yield ox.Quad(s, p, o, node)
-            if f.predicate in _SYMMETRIC:
-                yield ox.Quad(o, p, s, node)
+            if not f.negated:
+                yield ox.Quad(s, p, o, node)
+                if f.predicate in _SYMMETRIC:
+                    yield ox.Quad(o, p, s, node)
+            statement = ox.NamedNode(f"{node.value}/fact/{i}")
+            yield ox.Quad(statement, RDF.type, SKG.Fact, node)
+            yield ox.Quad(statement, RDF.type, RDF.Statement, node)
+            yield ox.Quad(statement, RDF.subject, s, node)
+            yield ox.Quad(statement, RDF.predicate, p, node)
+            yield ox.Quad(statement, RDF.object, o, node)
+            yield ox.Quad(statement, SKG.negated, _TRUE if f.negated else _FALSE, node)
+            yield from _span_quads(statement, f.start, f.end, node)
         for i, b in enumerate(x.budgets, start=1):
             bnode = ox.NamedNode(f"{node.value}/budget/{i}")
             yield ox.Quad(bnode, RDF.type, SKG.Budget, node)
@@ -133,6 +166,7 @@ def record_quads(record: AssertionRecord, extractions: Sequence[Extraction]) -> 
                 yield ox.Quad(bnode, SKG.fiscalYear, ox.Literal(b.fiscal_year, datatype=XSD.gYear), node)
             if b.purpose:
                 yield ox.Quad(bnode, SKG.purpose, entity_iri(b.purpose), node)
+            yield from _span_quads(bnode, b.start, b.end, node)
 
 
 _DROP_RECORD = """

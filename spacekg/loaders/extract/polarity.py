@@ -12,7 +12,7 @@ import re
 
 from spacekg.model import Modality
 
-__all__ = ["main_clause", "modality_of", "negation_cues", "is_negated"]
+__all__ = ["is_negated", "main_clause", "modality_of", "negation_cues", "negation_positions"]
 
 # A subordinate or complement clause runs from its opening word to the next comma,
 # semicolon, colon or dash (or the end of the sentence).
@@ -60,6 +60,13 @@ def negation_cues(text: str) -> list[tuple[int, int]]:
     """Spans of negation cues in the main clause."""
     main = _NOT_NEGATION.sub(lambda m: " " * len(m.group()), main_clause(text))
     return [m.span() for m in _NEGATION.finditer(main)]
+
+
+def negation_positions(text: str) -> list[int]:
+    """Start offsets of negation cues anywhere in the text, subordinate clauses included
+    (used to scope negation to the facts a cue stands among)."""
+    cleaned = _NOT_NEGATION.sub(lambda m: " " * len(m.group()), text)
+    return [m.start() for m in _NEGATION.finditer(cleaned)]
 
 
 def is_negated(text: str) -> bool:

@@ -18,11 +18,17 @@ itself states it —
 
 from __future__ import annotations
 
+import csv
+import io
 import re
 from collections.abc import Iterable
+from dataclasses import dataclass, replace
+from functools import cache
+from importlib import resources
 
 from spacekg.loaders.extract.discovery import title_pattern, titles
 from spacekg.loaders.extract.entities import RecordContext
+from spacekg.loaders.extract.polarity import negation_positions
 from spacekg.model import Budget, EntityClass, Fact, Mention, Quantity, QuantityKind
 
 __all__ = ["find_budgets", "find_facts"]
@@ -61,18 +67,79 @@ def _head_titles() -> str:
     return "|".join(sorted((re.escape(t.text) for t in titles().values() if t.role == "head"), key=len, reverse=True))
 
 
+@dataclass(frozen=True)
+class _Verb:
+    predicate: str
+    active: re.Pattern[str]
+    passive: re.Pattern[str] | None
+    subject: frozenset[EntityClass]
+    object: frozenset[EntityClass]
+
+
+def _classes(spec: str) -> frozenset[EntityClass]:
+    out: set[EntityClass] = set()
+    for name in spec.split("|"):
+        out |= _ACTORS if name == "Actor" else {EntityClass(name)}
+    return frozenset(out)
+
+
+@cache
+def relation_verbs() -> tuple[_Verb, ...]:
+    """The verb table (``relation_verbs.tsv``), compiled once."""
+    text = resources.files(__package__).joinpath("relation_verbs.tsv").read_text(encoding="utf-8")
+    rows = csv.DictReader(io.StringIO("\n".join(ln for ln in text.splitlines() if ln and not ln.startswith("#"))),
+                          delimiter="\t")
+    return tuple(
+        _Verb(row["predicate"], re.compile(rf"\b(?:{row['active']})\b"),
+              re.compile(rf"\b(?:is|are|was|were|been|being)\s+(?:\w+ly\s+)?(?:{row['passive']})\s+by\b")
+              if row["passive"] else None,
+              _classes(row["subject"]), _classes(row["object"]))
+        for row in rows
+    )
+
+
 def find_facts(text: str, mentions: list[Mention], context: RecordContext) -> list[Fact]:
-    """headOf, memberOf, formerMemberOf and metWith facts stated in the sentence."""
+    """Facts stated in the sentence: headOf, memberOf, formerMemberOf, metWith and the
+    verb relations of ``relation_verbs.tsv``. A fact with a negation cue among its words
+    ("X did not meet Y") is negated; other facts of the sentence are not."""
     facts: list[Fact] = []
     for person in (m for m in mentions if m.cls is EntityClass.PERSON):
         facts.extend(_from_title(text, person, mentions, context))
         facts.extend(_from_description(text, person, mentions))
     facts.extend(_meetings(text, mentions))
+    facts.extend(_verb_relations(text, mentions))
+    cues = negation_positions(text)
     unique: dict[tuple[str, str, str], Fact] = {}
     for f in facts:
         if f.subject != f.object:
+            if any(f.start <= c < f.end for c in cues):
+                f = replace(f, negated=True)
             unique.setdefault((f.subject, f.predicate, f.object), f)
     return list(unique.values())
+
+
+_GAP = re.compile(r"^[^,;:.()]*$")  # no clause punctuation between the verb and its arguments
+
+
+def _verb_relations(text: str, mentions: list[Mention]) -> list[Fact]:
+    facts = []
+    for verb in relation_verbs():
+        for v in verb.active.finditer(text):
+            subject = next((m for m in reversed(mentions) if m.end <= v.start() and m.cls in verb.subject
+                            and m.form != "demonym" and _GAP.match(text[m.end:v.start()])
+                            and len(text[m.end:v.start()].split()) <= 5), None)
+            obj = next((m for m in mentions if m.start >= v.end() and m.cls in verb.object
+                        and _GAP.match(text[v.end():m.start]) and len(text[v.end():m.start].split()) <= 5), None)
+            if subject and obj:
+                facts.append(Fact(subject.key, verb.predicate, obj.key, subject.start, obj.end))
+        for v in verb.passive.finditer(text) if verb.passive else ():
+            obj = next((m for m in reversed(mentions) if m.end <= v.start() and m.cls in verb.object
+                        and len(text[m.end:v.start()].split()) <= 12), None)
+            subject = next((m for m in mentions if m.start >= v.end() and m.cls in verb.subject
+                            and len(text[v.end():m.start].split()) <= 2), None)
+            if subject and obj:
+                facts.append(Fact(subject.key, verb.predicate, obj.key, obj.start, subject.end))
+    return facts
 
 
 def _title_before(text: str, start: int) -> re.Match[str] | None:
