@@ -1,11 +1,14 @@
 """Quantities stated in an assertion: money, percentages, multipliers, counts, frequencies,
 durations, years, fiscal years and dates.
 
-``extract_quantities(text)`` is a pure function: no model, no I/O after import. Each kind has
-one verbose regular expression, compiled once; the passes run in a fixed priority order
-(fiscal year, money, percent, frequency, multiplier, date, duration, year, count) and a later
-pass never takes a span an earlier one claimed, so "fiscal year 2026" is not also the year
-2026 and "three times a week" is not also a multiplier.
+``extract_quantities(text)`` is a pure function: no model, no I/O after import (the currency
+table ``currencies.tsv`` is read once, through importlib.resources). Each kind has one verbose
+regular expression, compiled once; the passes run in a fixed priority order (fiscal year,
+money, percent, frequency, multiplier, date, duration, year, count) and a later pass never
+takes a span an earlier one claimed, so "fiscal year 2026" is not also the year 2026 and
+"three times a week" is not also a multiplier. For speed the patterns are only tried, with
+``match``, where a quantity can start (see `_anchors`); a sentence with no figure, number
+word, currency sign, month or keyword costs one ``split``.
 
 Conventions (SPEC §3 and the "Money and percentages" guidelines of ``eval/README.md``):
 
@@ -20,10 +23,17 @@ Conventions (SPEC §3 and the "Money and percentages" guidelines of ``eval/READM
   gives two quantities of the same kind, the first with bound "min" and the second with
   bound "max"; the scale and currency of the second figure carry over to the first when it
   has none ("$1–2 billion" → 1e9 and 2e9 USD). Each keeps its own span ("$1", "2 billion").
-  "X or Y" gives two quantities without bounds ("double or triple").
+  "X or Y", "X and Y" (without "between") and a change ("rose from X to Y") give two
+  quantities without range bounds ("double or triple").
 - Restatements of one amount in another currency ("over a trillion yen, or over $7
-  billion", "¥1 trillion ($7 billion)") share a ``group`` number (1, 2, … per sentence);
-  a lone amount has group None. Restated ranges pair min with min and max with max.
+  billion", "¥1 trillion ($7 billion)", "₹5,000 crore, roughly $600 million") share a
+  ``group`` number (1, 2, … per sentence); a lone amount has group None. A restatement needs a
+  different currency and a marker between the amounts ("(", "or", "i.e.", "equivalent to", or
+  a comma before a softened amount). Restated ranges pair min with min and max with max.
+- currency words that are ordinary words ("won", "real", "pounds", "rand") are money only
+  after a scale word or a grouped figure and not before "the", "by", "of thrust"…; acronym
+  prefixes ("SAR", "ILS", "RM") need a scale word; a year before "dollars" ("in 2020 dollars")
+  is a year.
 - percent: value as stated (97.9), unit_code "P1"; "percentage points" keeps unit_code "P1"
   with unit_text "percentage points".
 - multiplier: value 2/3/4…, unit_text "times" ("three times", "doubled", "twofold", "2x",
@@ -47,7 +57,9 @@ Conventions (SPEC §3 and the "Money and percentages" guidelines of ``eval/READM
   four-digit figure in that range is read as a year, never as a count ("2000 satellites").
 - count: a figure followed by a noun phrase; unit_text is its head noun ("three key security
   documents" → "documents"). "one of", "one or more", ordinals ("third-largest", "first") and
-  figures with no noun after them are not counts. Counts are never money.
+  figures with no noun after them are not counts; neither are units of measure ("30 tonnes",
+  "550 km": no kind holds a measure yet). Counts are never money. "three times" is always a
+  multiplier, even after a verb of repetition ("flew 130 times").
 - identifiers carry no quantity: a figure glued to a word or to a name by a hyphen
   ("Chandrayaan-3", "H3", "COVID-19"), or written after a capitalised name that is not a
   function word, month or weekday ("Falcon 9", "CLPS 2.0", "Article 9", "Vision 2030",
@@ -303,8 +315,10 @@ _RESTATE_QUALIFIERS = {"about", "roughly", "approximately", "around", "nearly", 
 
 # What may follow a guarded currency word if it is a currency: not "won the", "won by", "pounds of thrust".
 _GUARD_FOLLOW_RE = re.compile(r"""(?i)\s+(?:the|a|an|its|their|his|her|our|this|that|these|those|by|over|out|
-    against|approval|support|praise|of\s+(?:thrust|payload|force|cargo|fuel|weight|propellant|mass)|thrust|per|
-    force)\b""", _X)
+    against|approval|support|praise|of\s+(?:thrust|payload|force|cargo|fuel|weight|propellant|mass)|thrust|
+    per\s+(?:square|cubic)|force)\b""", _X)
+_YEAR_ONLY_RE = re.compile(_YEAR4)
+_OWN_PERCENT_RE = re.compile(r"\s*(?:%|(?i:per))")
 _NOT_PREFIX_DOUBLE_RE = re.compile(r"(?i)\s+(?:as|down|up)\b|-")
 _BARE_DOUBLE_NEXT = {"or", "and", "the", "its", "their", "his", "her", "our", "this", "that", "these", "those", "in",
                      "by", "over", "within", "from", "to", "again", "every", "each", "next", "between", "before",
@@ -326,6 +340,11 @@ _STOP = set("""a an the of or and but nor to in on at for with by from into onto
     quarters quarter such only just very too where when while what how why there here all both either neither any
     some several many much few one two three four five six seven eight nine ten hundred thousand million billion
     trillion dozen or""".split())
+# Units of measure are not counted things: "30 tonnes" is a mass, which no QuantityKind holds yet.
+_MEASURES = set("""kg kgs kilogram kilograms kilo kilos g gram grams t tonne tonnes ton tons lb lbs pound pounds ounces
+    km kms kilometer kilometers kilometre kilometres m meter meters metre metres cm mm nm mile miles ft feet foot
+    inch inches yards au ly kph mph knots hz khz mhz ghz thz w kw mw gw watt watts kilowatts megawatts gigawatts
+    kwh mwh gwh wh v kv volts amps bits bytes kb mb gb tb pb kbps mbps gbps tbps pixels degrees""".split())
 _IRREGULAR_PLURALS = {"people", "personnel", "staff", "aircraft", "spacecraft", "crew", "data", "media", "criteria",
                       "series", "species", "men", "women", "children", "police", "troops", "feet"}
 
@@ -394,18 +413,22 @@ def _figure(text: str) -> tuple[Decimal, Decimal] | None:
             prev_scale, trailing, seen = None, _D1, True
             continue
         if tok in ("hundred", "dozen"):
-            current = (current if current is not None else _D1) * (100 if tok == "hundred" else 12)
+            if current is None:
+                return None  # a scale needs a count: "a hundred", not "hundred"
+            current *= 100 if tok == "hundred" else 12
             prev_scale, trailing, seen = None, _D1, True
             continue
         scale = _BIG_SCALES.get(tok)
         if scale is None:
             return None
-        if prev_scale is not None and current is None and scale > prev_scale:  # "1 lakh crore"
-            total += last_chunk * (scale - 1)
+        if current is None:
+            if prev_scale is None or scale <= prev_scale:
+                return None  # "billion" on its own, "billion million"
+            total += last_chunk * (scale - 1)  # "1 lakh crore"
             last_chunk *= scale
             trailing *= scale
         else:
-            last_chunk = (current if current is not None else _D1) * scale
+            last_chunk = current * scale
             total += last_chunk
             trailing = scale
         current, prev_scale, seen = None, scale, True
@@ -754,8 +777,9 @@ def _money_words_ok(text: str, m: re.Match, num: str, cur: str) -> bool:
     if parsed is None:
         return False
     value, trailing = parsed
-    word = " ".join(m.group(cur).casefold().split())
-    if trailing == _D1 and re.fullmatch(_YEAR4, figure) and not word.isupper():
+    written = m.group(cur)
+    word = " ".join(written.casefold().split())
+    if trailing == _D1 and _YEAR_ONLY_RE.fullmatch(figure) and not written.isupper():
         return False  # "in 2020 dollars" is a year
     if word in _GUARDED:
         if trailing == _D1 and "," not in figure:
@@ -773,7 +797,7 @@ def _percent(text: str, starts: list[int]):
         unit = " ".join(m.group("unit").casefold().split())
         unit_text = "percentage points" if unit.startswith("percentage") else None
         spans = [(m.start(), m.end("n1")), (m.start("n2"), m.end())] if len(values) == 2 else [(m.start(), m.end())]
-        if len(values) == 2 and re.match(r"\s*(?:%|(?i:per))", text[m.end("n1"):]):
+        if len(values) == 2 and _OWN_PERCENT_RE.match(text, m.end("n1")):  # "2% to 3%"
             spans[0] = (m.start(), m.start("sep"))
         yield _range_items(text, m, QuantityKind.PERCENT, values, spans, unit_code="P1", unit_text=unit_text)
 
@@ -837,7 +861,8 @@ def _multiplier(text: str, starts: list[int]):
                     (m.start(), m.end())]
                 yield _range_items(text, m, QuantityKind.MULTIPLIER, values, spans, unit_text="times")
                 continue
-            parsed = _figure(m.group(group))
+            figure = m.group(group)
+            parsed = _figure("one hundred" if figure.casefold() == "hundred" else figure)  # "hundredfold"
             if parsed is None:
                 continue
             values, spans = [parsed[0]], [(m.start(), m.end())]
@@ -929,6 +954,8 @@ def _count(text: str, starts: list[int]):
         if noun is None:
             continue
         word, end = noun
+        if word.casefold() in _MEASURES:
+            continue
         per = _PER_UNIT_RE.match(text, end)
         if per and len(values) == 1:  # "40 launches a year"
             unit = per.group("u").casefold()
@@ -965,18 +992,21 @@ _flag(["once", "twice", "thrice", "every"], _FREQ)
 _flag(["hundred", "thousand", "million", "billion", "trillion", "lakh", "lakhs", "lac", "lacs", "crore", "crores",
        "dozen"], _SCALE)
 _ANCHOR_WORDS = frozenset(_WORD_ANCHORS)
-# Letter-initial currency prefixes, as written: "US" of "US$", "Rs", "EUR", "A" of "A$".
-_CUR_TOKENS = frozenset(re.match(r"[A-Za-z]+", s).group()
-                        for s, _ in _CURRENCIES["prefix"] + _CURRENCIES["code"] + _CURRENCIES["guarded-prefix"]
-                        if s[0].isalpha())
 _SIGNS = "$€£¥₹₩₽₪₺₦₫"
 _QUICK_RE = re.compile(rf"[\d{_SIGNS}]")
 _SPLIT_TABLE = str.maketrans({c: " " for c in "!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~’‘“”—–…0123456789" + _SIGNS})
 _DIGIT_RE = re.compile(r"\d+")
 _SIGN_RE = re.compile(rf"[{_SIGNS}]")
+_PREFIXES = _CURRENCIES["prefix"] + _CURRENCIES["code"] + _CURRENCIES["guarded-prefix"]
+# What may stand glued before a sign ("US" of "US$", "U.S." of "U.S.$", "US " of "US $").
+_SIGN_LEADS = sorted({s[:i] for s, _ in _PREFIXES for i, ch in enumerate(s) if ch in _SIGNS and i}, key=len)
+# Currency prefixes made of letters only ("EUR", "Rs", "RMB"), by their lowercase form.
 _CUR_BY_LOWER: dict[str, list[str]] = {}
-for _tok in sorted(_CUR_TOKENS):
-    _CUR_BY_LOWER.setdefault(_tok.lower(), []).append(_tok)
+for _surface, _ in _PREFIXES:
+    _word = _surface.rstrip(".")
+    if _word.isalpha():
+        _CUR_BY_LOWER.setdefault(_word.lower(), []).append(_word)
+_CUR_WORDS = frozenset(w for words in _CUR_BY_LOWER.values() for w in words)
 
 
 def _anchors(text: str) -> dict[str, list[int]] | None:
@@ -1015,7 +1045,13 @@ def _anchors(text: str) -> dict[str, list[int]] | None:
             digits.append(pos)
             if m.end() - pos == 4:
                 years.append(pos)
-    cur = [m.start() for m in _SIGN_RE.finditer(text)]
+    cur = []
+    for m in _SIGN_RE.finditer(text):
+        pos = m.start()
+        cur.append(pos)
+        for lead in _SIGN_LEADS:
+            if text.startswith(lead, pos - len(lead), pos):
+                cur.append(pos - len(lead))
     for word in words.intersection(_CUR_BY_LOWER):
         for tok in _CUR_BY_LOWER[word]:
             size = len(tok)
@@ -1025,7 +1061,8 @@ def _anchors(text: str) -> dict[str, list[int]] | None:
                 if (pos == 0 or not text[pos - 1].isalpha()) and (end == len(text) or not text[end].isalpha()):
                     cur.append(pos)
                 pos = text.find(tok, pos + 1)
-    return _by_pass(lists[_FIG], digits, years, sorted(cur), lists[_FY], lists[_MON], lists[_MULT], lists[_FREQ])
+    return _by_pass(lists[_FIG], digits, years, sorted(set(cur)), lists[_FY], lists[_MON], lists[_MULT],
+                    lists[_FREQ])
 
 
 def _prev_word(lower: str, pos: int) -> tuple[str, int] | None:
@@ -1073,9 +1110,10 @@ def _anchors_by_token(text: str) -> dict[str, list[int]]:
             continue
         if not tok[0].isalpha():
             cur.append(pos)
+            cur.extend(pos - len(lead) for lead in _SIGN_LEADS if text.startswith(lead, pos - len(lead), pos))
             prev = prev2 = ("", 0)
             continue
-        if tok in _CUR_TOKENS:
+        if tok in _CUR_WORDS:
             cur.append(pos)
         low = tok.lower()
         flags = _WORD_ANCHORS.get(low, 0)
@@ -1088,7 +1126,7 @@ def _anchors_by_token(text: str) -> dict[str, list[int]]:
                 if prev2[0] == "half":
                     figures.append(prev2[1])
         prev2, prev = prev, (low, pos)
-    return _by_pass(figures, digits, years, cur, fiscal, months, mult, freq)
+    return _by_pass(figures, digits, years, sorted(set(cur)), fiscal, months, mult, freq)
 
 
 def _matches(rx: re.Pattern, text: str, starts: list[int]):
