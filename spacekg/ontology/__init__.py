@@ -48,7 +48,8 @@ class ReferenceEntity:
     demonyms: tuple[str, ...] = ()
     country: str | None = None  # key of its skg:country
     wikidata: tuple[str, ...] = ()
-    minted: bool = False  # True for an entity the loader created from a record's text
+    minted: bool = False  # True for an entity not in entities.ttl: the store gets its description from the loader
+    source: str = ""  # where a minted entity's name comes from ("pycountry country list", a record's text)
 
 
 def read_resource(name: str) -> bytes:

@@ -130,3 +130,9 @@ def test_every_mention_and_fact_keeps_a_span_into_its_sentence():
     assert all(text[m.start:m.end] == m.surface for m in x.mentions)
     assert all(0 <= f.start < f.end <= len(text) for f in x.facts)
     assert {m.cls for m in x.mentions} == {EntityClass.GOVERNMENT_BODY, EntityClass.PERSON, EntityClass.PROGRAM}
+
+
+def test_countries_missing_from_the_reference_data_come_from_the_iso_list():
+    [x] = extract("Bolivia and Mongolia signed a data-sharing pact.")
+    assert mentioned(x) == {"Bolivia": "Country", "Mongolia": "Country"}
+    assert all(m.reason.startswith("ISO 3166") for m in x.mentions if m.label == "Bolivia")

@@ -25,8 +25,27 @@ __all__ = ["RecordContext", "default_gazetteer", "find_mentions"]
 
 @cache
 def default_gazetteer() -> Gazetteer:
-    """The gazetteer of the packaged reference entities, built once per process."""
-    return Gazetteer(reference_entities())
+    """The gazetteer of the packaged reference entities plus every other country of the
+    ISO 3166 list (pycountry), built once per process."""
+    known = reference_entities()
+    return Gazetteer((*known, *_listed_countries(known)))
+
+
+def _listed_countries(known: Iterable[ReferenceEntity]) -> list[ReferenceEntity]:
+    """ISO 3166 countries the reference data lacks, named as pycountry names them."""
+    import pycountry
+
+    taken = {n.casefold() for e in known for n in (e.label, *e.alt_labels, *e.acronyms)}
+    listed = []
+    for c in pycountry.countries:
+        label = getattr(c, "common_name", None) or c.name
+        names = {label, c.name, getattr(c, "official_name", None) or label}
+        if names & {n for n in names if n.casefold() in taken} or "," in label:
+            continue
+        listed.append(ReferenceEntity(key=slugify(label), iri="", label=label, cls=EntityClass.COUNTRY,
+                                      alt_labels=tuple(sorted(n for n in names - {label} if "," not in n)),
+                                      minted=True, source="ISO 3166 country list (pycountry)"))
+    return listed
 
 
 # Titles that name the head of a country on their own ("Prime Minister Takaichi").
@@ -151,7 +170,7 @@ def _mention(context: RecordContext, key: str, text: str, start: int, end: int, 
              form: str = "name") -> Mention:
     e = context.entity(key)
     if e.minted:
-        reason = f"{reason}; new entity: {context.reasons.get(key, 'defined in the record')}"
+        reason = context.reasons.get(key) or e.source or "defined in the record"
     return Mention(key=key, label=e.label, cls=e.cls, start=start, end=end, surface=text[start:end],
                    known=not e.minted, reason=reason, form=form)
 
