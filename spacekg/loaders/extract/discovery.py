@@ -150,6 +150,7 @@ _AFFILIATION_BEFORE = re.compile(
 )
 _PLACE_BEFORE = re.compile(r"\b(?:in|at|from|near|off|outside|inside)\s+$")
 _ACRONYM = r"[A-Z][A-Za-z0-9&\-]{1,11}"
+_HAS_INNER_CAPITAL = re.compile(r"(?<=\S)\s+\W*[A-Z]")
 _DEFINED_AFTER = re.compile(rf"^\s*\(\s*(?P<acr>{_ACRONYM})\s*\)")
 
 
@@ -219,10 +220,18 @@ def _strip_possessive(word: _Word) -> _Word:
     return _Word(word.text[:m.start()], word.start, word.start + m.start()) if m else word
 
 
+@cache
+def _title_first_words() -> frozenset[str]:
+    return frozenset(t.text.split()[0].split("-")[0].casefold() for t in titles().values())
+
+
 def _split_at_title(run: list[_Word]) -> tuple[list[_Word], Title | None, list[_Word]]:
     """[organization words] [title] [name words]: "Gilmour Space CEO Adam Gilmour"."""
     table = titles()
+    firsts = _title_first_words()
     for i in range(len(run)):
+        if run[i].text.split("-")[0].casefold() not in firsts:
+            continue
         for n in (4, 3, 2, 1):
             if i + n > len(run):
                 continue
@@ -276,6 +285,8 @@ def discover(text: str, known: list[Known], blocked: list[tuple[int, int]] = (),
     """Candidate entities in `text`; `known` are the gazetteer's spans, `blocked` spans
     (stated quantities) are never part of a name; `record_text` (the whole record) lets a
     defined acronym take its class from a sentence elsewhere ("DARC is a … program")."""
+    if not _HAS_INNER_CAPITAL.search(text) and not re.match(r"\W*[A-Z]\w*[,(]", text):
+        return []  # no capitalised word after the first, and no apposition after it: nothing to find
     words = [w for w in _words(text) if not any(s < w.end and w.start < e for s, e in blocked)]
     found: list[Candidate] = []
     nouns = _noun_pattern()

@@ -63,6 +63,7 @@ def _is(m: Mention, classes: Iterable[EntityClass]) -> bool:
     return m.cls in classes
 
 
+@cache
 def _head_titles() -> str:
     return "|".join(sorted((re.escape(t.text) for t in titles().values() if t.role == "head"), key=len, reverse=True))
 
