@@ -9,6 +9,7 @@ negation; "unlikely" is a hedge.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from spacekg.model import Modality
 
@@ -51,6 +52,7 @@ _ANTICIPATED = re.compile(
 )
 
 
+@lru_cache(maxsize=4096)  # negation and modality both need it for the same sentence
 def main_clause(text: str) -> str:
     """The text with subordinate and complement clauses blanked out (offsets preserved)."""
     return _SUBORDINATE.sub(lambda m: " " * len(m.group()), text)

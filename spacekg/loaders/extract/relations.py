@@ -122,24 +122,37 @@ def find_facts(text: str, mentions: list[Mention], context: RecordContext) -> li
 _GAP = re.compile(r"^[^,;:.()]*$")  # no clause punctuation between the verb and its arguments
 
 
+@cache
+def _verb_scanners() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """All active verbs in one pattern and all passive ones in another (group ``v<i>`` names
+    the row of the verb table), so a sentence is scanned twice, not twice per verb."""
+    verbs = relation_verbs()
+    active = "|".join(f"(?P<v{i}>{v.active.pattern})" for i, v in enumerate(verbs))
+    passive = "|".join(f"(?P<v{i}>{v.passive.pattern})" for i, v in enumerate(verbs) if v.passive)
+    return re.compile(active), re.compile(passive)
+
+
 def _verb_relations(text: str, mentions: list[Mention]) -> list[Fact]:
     facts = []
-    for verb in relation_verbs():
-        for v in verb.active.finditer(text):
-            subject = next((m for m in reversed(mentions) if m.end <= v.start() and m.cls in verb.subject
-                            and m.form != "demonym" and _GAP.match(text[m.end:v.start()])
-                            and len(text[m.end:v.start()].split()) <= 5), None)
-            obj = next((m for m in mentions if m.start >= v.end() and m.cls in verb.object
-                        and _GAP.match(text[v.end():m.start]) and len(text[v.end():m.start].split()) <= 5), None)
-            if subject and obj:
-                facts.append(Fact(subject.key, verb.predicate, obj.key, subject.start, obj.end))
-        for v in verb.passive.finditer(text) if verb.passive else ():
-            obj = next((m for m in reversed(mentions) if m.end <= v.start() and m.cls in verb.object
-                        and len(text[m.end:v.start()].split()) <= 12), None)
-            subject = next((m for m in mentions if m.start >= v.end() and m.cls in verb.subject
-                            and len(text[v.end():m.start].split()) <= 2), None)
-            if subject and obj:
-                facts.append(Fact(subject.key, verb.predicate, obj.key, obj.start, subject.end))
+    verbs = relation_verbs()
+    active, passive = _verb_scanners()
+    for v in active.finditer(text):
+        verb = verbs[int(v.lastgroup[1:])]
+        subject = next((m for m in reversed(mentions) if m.end <= v.start() and m.cls in verb.subject
+                        and m.form != "demonym" and _GAP.match(text[m.end:v.start()])
+                        and len(text[m.end:v.start()].split()) <= 5), None)
+        obj = next((m for m in mentions if m.start >= v.end() and m.cls in verb.object
+                    and _GAP.match(text[v.end():m.start]) and len(text[v.end():m.start].split()) <= 5), None)
+        if subject and obj:
+            facts.append(Fact(subject.key, verb.predicate, obj.key, subject.start, obj.end))
+    for v in passive.finditer(text):
+        verb = verbs[int(v.lastgroup[1:])]
+        obj = next((m for m in reversed(mentions) if m.end <= v.start() and m.cls in verb.object
+                    and len(text[m.end:v.start()].split()) <= 12), None)
+        subject = next((m for m in mentions if m.start >= v.end() and m.cls in verb.subject
+                        and len(text[v.end():m.start].split()) <= 2), None)
+        if subject and obj:
+            facts.append(Fact(subject.key, verb.predicate, obj.key, obj.start, subject.end))
     return facts
 
 
