@@ -136,3 +136,11 @@ def test_countries_missing_from_the_reference_data_come_from_the_iso_list():
     [x] = extract("Bolivia and Mongolia signed a data-sharing pact.")
     assert mentioned(x) == {"Bolivia": "Country", "Mongolia": "Country"}
     assert all(m.reason.startswith("ISO 3166") for m in x.mentions if m.label == "Bolivia")
+
+
+def test_a_name_of_an_organization_is_a_member_and_contract_values_are_not_budgets():
+    quote, contract = extract("According to Brian Weeden of the Secure World Foundation, debris is the top concern.",
+                              "The Space Development Agency awarded York Space Systems a $1.2 billion contract.")
+    assert mentioned(quote) == {"Brian Weeden": "Person", "Secure World Foundation": "Organization"}
+    assert facts(quote) == {("Brian Weeden", "org:memberOf", "Secure World Foundation")}
+    assert [q.currency for q in contract.quantities] == ["USD"] and not contract.budgets

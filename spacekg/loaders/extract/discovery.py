@@ -316,10 +316,31 @@ def discover(text: str, known: list[Known], blocked: list[tuple[int, int]] = (),
                     found.append(Candidate(_span(text, before_org), cls, before_org[0].start, before_org[-1].end,
                                            f"written before the title '{title.text}'"))
             continue
+        person_of = _person_of_org(run)
+        if person_of is not None:  # "Brian Weeden of the Secure World Foundation"
+            name, org = person_of
+            if not _covered(name, known):
+                found.append(Candidate(_span(text, name), EntityClass.PERSON, name[0].start, name[-1].end,
+                                       "a full name followed by 'of' an organization"))
+            run = org
         candidate = _classify(text, run, known, found, nouns, record_text)
         if candidate is not None:
             found.append(candidate)
     return found
+
+
+def _person_of_org(run: list[_Word]) -> tuple[list[_Word], list[_Word]] | None:
+    """Split "First Last of the Some Foundation" into a person and an organization: the part
+    before "of" has no head word and reads as a name, the part after has a head word."""
+    cut = next((i for i, w in enumerate(run) if w.text == "of"), None)
+    if cut is None or cut < 2:
+        return None
+    name, org = run[:cut], _trim(run[cut + 1:])
+    if not org or _head_class([w.text for w in name])[0] or not _looks_like_name(name) or len(name) > 3:
+        return None
+    if (name[0].text.casefold(),) in name_heads() or not _head_class([w.text for w in org])[0]:
+        return None
+    return name, org
 
 
 def _span(text: str, words: list[_Word]) -> str:

@@ -50,7 +50,7 @@ _DESCRIBES = re.compile(
 _BUDGET_WORD = re.compile(
     r"(?i)\b(?:budgets?|appropriations?|appropriated|allocat\w+|earmark\w*|funding|funded|fund\s+of|pledg\w+|"
     r"subscri\w+|spending|spends?|spent|invest(?:s|ed|ing|ment)?|outlays?|set\s+aside|committed|contribut\w+|"
-    r"share|raised|raises|raising|received|receives|receive|secured|granted|awarded)\b"
+    r"share|raised|raises|raising|received|receives|receive|secured|granted)\b"
 )
 _NOT_BUDGET = re.compile(
     r"(?i)\b(?:cost|costs|costing|price[sd]?|contract|contracts|worth|valued|valuation|market|acquisition|"
@@ -168,6 +168,10 @@ def _title_before(text: str, start: int) -> re.Match[str] | None:
 def _from_title(text: str, person: Mention, mentions: list[Mention], context: RecordContext) -> list[Fact]:
     t = _title_before(text, person.start)
     title = titles().get(t.group().casefold()) if t else None
+    if t is None:  # "Brian Weeden of the Secure World Foundation"
+        of = re.match(r"\s+of\s+(?:the\s+)?", text[person.end:])
+        org = next((m for m in mentions if of and m.start == person.end + of.end() and m.cls in _ORGS), None)
+        return [Fact(person.key, "org:memberOf", org.key, person.start, org.end)] if org else []
     if title is None or title.role == "none":
         return []
     predicate = "org:headOf" if title.role == "head" else "org:memberOf"
@@ -266,6 +270,8 @@ def find_budgets(text: str, mentions: list[Mention], quantities: list[Quantity],
     budgets = []
     for indexes in groups.values():
         qs = [quantities[i] for i in indexes]
+        if any(_is_price(text, q) for q in qs):
+            continue  # "a $1.2 billion contract", "will cost $175 billion": money, not a budget
         holder = _holder(text, mentions, qs[0], word)
         if holder is None:
             continue
@@ -274,6 +280,15 @@ def find_budgets(text: str, mentions: list[Mention], quantities: list[Quantity],
                               start=min(holder.start, word.start(), *(q.start for q in qs)),
                               end=max(holder.end, word.end(), *(q.end for q in qs))))
     return budgets
+
+
+def _is_price(text: str, amount: Quantity) -> bool:
+    """The amount is a cost, price, contract value or market size, by the words beside it."""
+    after = re.match(r"\s*(?:\w+\s+){0,2}?(?:contracts?|deals?|orders?|market|acquisition|valuation|price|sale)\b",
+                     text[amount.end:], re.I)
+    before = re.search(r"(?i)\b(?:cost|costs|costing|worth|valued\s+at|priced\s+at|market\s+of|price\s+of|"
+                       r"contract\s+(?:worth|valued\s+at|of))\s+(?:\w+\s+){0,3}$", text[:amount.start])
+    return bool(after or before)
 
 
 def _fiscal_year(text: str, quantities: list[Quantity]) -> str | None:
