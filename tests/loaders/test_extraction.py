@@ -144,3 +144,17 @@ def test_a_name_of_an_organization_is_a_member_and_contract_values_are_not_budge
     assert mentioned(quote) == {"Brian Weeden": "Person", "Secure World Foundation": "Organization"}
     assert facts(quote) == {("Brian Weeden", "org:memberOf", "Secure World Foundation")}
     assert [q.currency for q in contract.quantities] == ["USD"] and not contract.budgets
+
+
+def test_names_with_and_stay_whole_when_their_head_follows_and_lists_split():
+    agency, pair = extract("Dr. Amara Okafor, formerly of the Nigerian Space Research and Development Agency, "
+                           "now advises the African Space Agency.",
+                           "The venture brings together Airbus and Safran.")
+    assert "Nigerian Space Research and Development Agency" in mentioned(agency)
+    assert ("Amara Okafor", "skg:formerMemberOf", "Nigerian Space Research and Development Agency") in facts(agency)
+    assert mentioned(pair).get("Safran") == "Company"
+
+
+def test_a_name_after_its_common_noun_takes_that_class():
+    [x] = extract("Kenya launched its first operational Earth observation satellite, Taifa-1, in 2023.")
+    assert mentioned(x)["Taifa-1"] == "Program"

@@ -195,11 +195,7 @@ def _runs(text: str, words: list[_Word]) -> Iterable[list[_Word]]:
                 yield run
                 run = []
         elif run and w.text in _CONNECTORS:
-            if w.text == "and" and not any(x.text in ("of", "for", "&") for x in run):
-                yield run
-                run, pending = [], []
-            else:
-                pending.append(w)
+            pending.append(w)
         elif run:
             yield run
             run, pending = [], []
@@ -290,43 +286,63 @@ def discover(text: str, known: list[Known], blocked: list[tuple[int, int]] = (),
     words = [w for w in _words(text) if not any(s < w.end and w.start < e for s, e in blocked)]
     found: list[Candidate] = []
     nouns = _noun_pattern()
-    for run in _runs(text, words):
-        run = _trim(run)
-        if not run:
-            continue
-        run = [*run[:-1], _strip_possessive(run[-1])]
-        before_org, title, name = _split_at_title(run)
-        cut = next((i for i, w in enumerate(name) if w.text in ("of", "for", "at")), None)
-        if title is not None and cut == 0:  # "Minister for Industry and Science Ed Husic": portfolio, then name
-            tail = [w for w in name if w.text not in _CONNECTORS]
-            name = tail[-2:] if len(tail) >= 3 and _looks_like_name(tail[-2:]) else []
-        elif title is not None and cut:  # "Director-General Kazeki of the National Space Policy Secretariat"
-            tail = _trim(name[cut:])
-            name = name[:cut]
-            candidate = _classify(text, tail, known, found, nouns, record_text) if tail else None
-            if candidate is not None:
-                found.append(candidate)
-        if title is not None:
-            if name and _looks_like_name(name) and not _covered(name, known):
-                found.append(Candidate(_span(text, name), EntityClass.PERSON, name[0].start, name[-1].end,
-                                       f"title '{title.text}' before a name"))
-            if before_org and not _covered(before_org, known):
-                cls = _head_class([w.text for w in before_org])[0] or title.implies
-                if cls is not None and cls is not EntityClass.PERSON:
-                    found.append(Candidate(_span(text, before_org), cls, before_org[0].start, before_org[-1].end,
-                                           f"written before the title '{title.text}'"))
-            continue
-        person_of = _person_of_org(run)
-        if person_of is not None:  # "Brian Weeden of the Secure World Foundation"
-            name, org = person_of
-            if not _covered(name, known):
-                found.append(Candidate(_span(text, name), EntityClass.PERSON, name[0].start, name[-1].end,
-                                       "a full name followed by 'of' an organization"))
-            run = org
-        candidate = _classify(text, run, known, found, nouns, record_text)
+    for whole in _runs(text, words):
+        for run in _split_coordination(_trim(whole)):
+            _discover_run(text, run, known, found, nouns, record_text)
+    return found
+
+
+def _split_coordination(run: list[_Word]) -> list[list[_Word]]:
+    """ "Research and Development Agency" is one name (its head is after the "and");
+    "Airbus and Safran" are two."""
+    if not any(w.text == "and" for w in run) or _head_class([w.text for w in run])[0] is not None:
+        return [run] if run else []
+    parts, current = [], []
+    for w in run:
+        if w.text == "and":
+            parts.append(_trim(current))
+            current = []
+        else:
+            current.append(w)
+    parts.append(_trim(current))
+    return [p for p in parts if p]
+
+
+def _discover_run(text: str, run: list[_Word], known: list[Known], found: list[Candidate], nouns: str,
+              record_text: str) -> None:
+    """Add the candidates one run of capitalised words supports to `found`."""
+    run = [*run[:-1], _strip_possessive(run[-1])]
+    before_org, title, name = _split_at_title(run)
+    cut = next((i for i, w in enumerate(name) if w.text in ("of", "for", "at")), None)
+    if title is not None and cut == 0:  # "Minister for Industry and Science Ed Husic": portfolio, then name
+        tail = [w for w in name if w.text not in _CONNECTORS]
+        name = tail[-2:] if len(tail) >= 3 and _looks_like_name(tail[-2:]) else []
+    elif title is not None and cut:  # "Director-General Kazeki of the National Space Policy Secretariat"
+        tail = _trim(name[cut:])
+        name = name[:cut]
+        candidate = _classify(text, tail, known, found, nouns, record_text) if tail else None
         if candidate is not None:
             found.append(candidate)
-    return found
+    if title is not None:
+        if name and _looks_like_name(name) and not _covered(name, known):
+            found.append(Candidate(_span(text, name), EntityClass.PERSON, name[0].start, name[-1].end,
+                                   f"title '{title.text}' before a name"))
+        if before_org and not _covered(before_org, known):
+            cls = _head_class([w.text for w in before_org])[0] or title.implies
+            if cls is not None and cls is not EntityClass.PERSON:
+                found.append(Candidate(_span(text, before_org), cls, before_org[0].start, before_org[-1].end,
+                                       f"written before the title '{title.text}'"))
+        return
+    person_of = _person_of_org(run)
+    if person_of is not None:  # "Brian Weeden of the Secure World Foundation"
+        name, org = person_of
+        if not _covered(name, known):
+            found.append(Candidate(_span(text, name), EntityClass.PERSON, name[0].start, name[-1].end,
+                                   "a full name followed by 'of' an organization"))
+        run = org
+    candidate = _classify(text, run, known, found, nouns, record_text)
+    if candidate is not None:
+        found.append(candidate)
 
 
 def _person_of_org(run: list[_Word]) -> tuple[list[_Word], list[_Word]] | None:
@@ -376,6 +392,9 @@ def _classify(text: str, run: list[_Word], known: list[Known], found: list[Candi
     if following and len(run) <= 3 and _noun_class(following.group("n")) not in (None, EntityClass.PLACE,
                                                                                    EntityClass.ORGANIZATION):
         return make(_noun_class(following.group("n")), f"named before '{following.group('n')}'")
+    named = re.search(rf"\b(?P<n>{nouns}),\s+$", before)  # "its first satellite, Taifa-1, …"
+    if named and re.match(r"^\s*(?:[,.;]|$)", after) and _noun_class(named.group("n")):
+        return make(_noun_class(named.group("n")), f"named after '{named.group('n')},'")
     preceding = re.search(rf"\b(?P<n>{nouns})\s+$", before)
     if preceding and _noun_class(preceding.group("n")) is EntityClass.COMPANY:
         return make(EntityClass.COMPANY, f"named after '{preceding.group('n')}'")
