@@ -158,3 +158,37 @@ def test_names_with_and_stay_whole_when_their_head_follows_and_lists_split():
 def test_a_name_after_its_common_noun_takes_that_class():
     [x] = extract("Kenya launched its first operational Earth observation satellite, Taifa-1, in 2023.")
     assert mentioned(x)["Taifa-1"] == "Program"
+
+
+def test_shared_currency_words_take_the_code_of_the_country_named():
+    argentina, mexico = extract("Argentina cut CONAE's budget to 95 billion pesos.", "Mexico spent 2 billion pesos.")
+    assert [q.currency for q in argentina.quantities] == ["ARS"]
+    assert [q.currency for q in mexico.quantities] == ["MXN"]
+
+
+def test_budget_holder_is_the_possessor_or_the_recipient_of_an_allocation():
+    owner, recipient, pledge = extract(
+        "Analysts put China's annual civil space budget at about $14 billion.",
+        "The African Union has approved an operating budget of $12 million for the African Space Agency.",
+        "Tianlu Capital has committed up to CNY 800 million to Xinghe Dynamics.")
+    assert [b.holder for b in owner.budgets] == ["china"]
+    assert [b.holder for b in recipient.budgets] == ["african-space-agency"]
+    assert [b.holder for b in pledge.budgets] == ["tianlu-capital"]
+
+
+def test_record_defined_acronym_overrides_its_general_meaning():
+    defined, later = extract("The Saudi Space Agency (SSA) opened a new office.", "SSA met with NASA.")
+    assert mentioned(later)["Saudi Space Agency"] == "GovernmentBody"
+    assert "SDA" not in mentioned(later)
+
+
+def test_names_keep_their_particles_and_numbered_missions_are_their_own_programs():
+    [x] = extract("President Mohamed bin Zayed said Chang'e 7 and the Rashid 2 rover will fly.")
+    assert "Mohamed bin Zayed" in mentioned(x)
+    assert mentioned(x).get("Chang'e 7") == "Program"
+
+
+def test_an_apposition_with_a_possessive_title_gives_head_of_and_past_work_is_former():
+    [x] = extract("Thabo Mokoena, SANSA's chief executive, worked at Denel Dynamics before joining the agency.")
+    assert facts(x) == {("Thabo Mokoena", "org:headOf", "SANSA"),
+                        ("Thabo Mokoena", "skg:formerMemberOf", "Denel Dynamics")}

@@ -7,6 +7,7 @@ facts and budgets (`relations`). `extract_record` runs them in that order.
 
 from __future__ import annotations
 
+from spacekg.loaders.extract.currency import resolve_currencies
 from spacekg.loaders.extract.entities import RecordContext, default_gazetteer, find_mentions
 from spacekg.loaders.extract.gazetteer import Gazetteer, tokenize
 from spacekg.loaders.extract.polarity import is_negated, modality_of
@@ -22,6 +23,7 @@ def extract_assertion(assertion: Assertion, context: RecordContext) -> Extractio
     text = assertion.text
     mentions = find_mentions(text, context, context.tokens[text] if text in context.tokens else tokenize(text))
     quantities = context.quantities[text] if text in context.quantities else extract_quantities(text)
+    quantities = resolve_currencies(quantities, mentions, context)
     negated = is_negated(text)
     extraction = Extraction(
         assertion=assertion,

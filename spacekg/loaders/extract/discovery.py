@@ -121,6 +121,8 @@ def _noun_pattern() -> str:
 # and apostrophes ("Jae-myung", "Chang'e").
 _WORD = re.compile(r"(?:[A-Za-z]\.){2,}|[A-Z]\.(?=\s)|&|[\w’']+(?:[-‐][\w’']+)*")
 _CONNECTORS = frozenset({"of", "for", "on", "de", "du", "des", "the", "and", "&", "la", "le", "del"})
+# lowercase particles inside personal names ("Mohamed bin Zayed Al Nahyan", "Ursula von der Leyen")
+_PARTICLES = frozenset({"bin", "bint", "ibn", "al", "el", "van", "von", "der", "den", "da", "dos", "di", "du", "de", "la"})
 _MONTHS = ("january february march april may june july august september october november december "
            "monday tuesday wednesday thursday friday saturday sunday").split()
 # Capitalised only because they open a sentence or are generic: never the start of a name.
@@ -128,7 +130,7 @@ _NOT_NAME_START = frozenset("""
 a an the this that these those there their its it his her our we they he she i in on at by for with
 while although after before during despite since both all most some many such other each every any
 no not yet but and or if as when where which who what how why also however meanwhile moreover
-private public cooperation budgets budget experts expert officials new recent earlier later today
+cooperation budgets budget experts expert officials new recent earlier later today
 sectors licensed under over about around across between among within without through
 """.split()) | frozenset(_MONTHS)
 _LOWER_SUFFIXES = re.compile(r"(?i)-(?:based|built|led|made|funded|owned|related|focused|backed|class|style|era|"
@@ -194,7 +196,7 @@ def _runs(text: str, words: list[_Word]) -> Iterable[list[_Word]]:
             if w.possessive:
                 yield run
                 run = []
-        elif run and w.text in _CONNECTORS:
+        elif run and (w.text in _CONNECTORS or w.text in _PARTICLES):
             pending.append(w)
         elif run:
             yield run
@@ -204,9 +206,10 @@ def _runs(text: str, words: list[_Word]) -> Iterable[list[_Word]]:
 
 
 def _trim(run: list[_Word]) -> list[_Word]:
-    while run and (run[0].text.casefold() in _NOT_NAME_START or run[0].text in _CONNECTORS):
+    while run and (run[0].text.casefold() in _NOT_NAME_START or run[0].text in _CONNECTORS
+                   or run[0].text in _PARTICLES):
         run = run[1:]
-    while run and run[-1].text in _CONNECTORS:
+    while run and (run[-1].text in _CONNECTORS or run[-1].text in _PARTICLES):
         run = run[:-1]
     return run
 
@@ -246,15 +249,15 @@ def _head_class(names: list[str]) -> tuple[EntityClass | None, str]:
     """The class given by the head word: the last word, or the last word before "of/for/on"."""
     heads = name_heads()
     folded = [n.casefold().rstrip(".") for n in names]
-    for n in (3, 2, 1):  # longest head first, at the end of the name
-        if len(folded) > n and tuple(folded[-n:]) in heads:
-            return heads[tuple(folded[-n:])], " ".join(names[-n:])
-    for i, word in enumerate(folded[1:], start=1):  # "Ministry of …", "Mission for …"
+    for i, word in enumerate(folded[1:], start=1):  # "Ministry of …", "Center for … Strategy"
         if word in ("of", "for", "on"):
             for n in (3, 2, 1):
                 if i - n >= 0 and tuple(folded[i - n:i]) in heads:
                     return heads[tuple(folded[i - n:i])], " ".join(names[i - n:i])
             break
+    for n in (3, 2, 1):  # longest head first, at the end of the name
+        if len(folded) > n and tuple(folded[-n:]) in heads:
+            return heads[tuple(folded[-n:])], " ".join(names[-n:])
     return None, ""
 
 
@@ -268,8 +271,9 @@ def _country_prefix(words: list[_Word], known: list[Known]) -> bool:
 
 
 def _looks_like_name(words: list[_Word]) -> bool:
-    return 1 <= len(words) <= 4 and all(re.fullmatch(r"[A-Z][\w’'-]*\.?|[A-Z]\.", w.text) for w in words) and \
-        words[0].text.casefold() not in _NOT_NAME_START
+    named = [w for w in words if w.text not in _PARTICLES]
+    return 1 <= len(named) <= 5 and all(re.fullmatch(r"[A-Z][\w’'-]*\.?|[A-Z]\.", w.text) for w in named) and \
+        words[0].text.casefold() not in _NOT_NAME_START and words[0].text not in _PARTICLES
 
 
 def _noun_class(phrase: str) -> EntityClass | None:
@@ -379,6 +383,9 @@ def _classify(text: str, run: list[_Word], known: list[Known], found: list[Candi
     cls, head = _head_class(names)
     if cls is not None:
         return make(cls, f"headed by '{head}'")
+    numbered = re.fullmatch(r"\d{1,3}[A-Z]?|[IVX]{1,4}", run[-1].text) and len(run) >= 2
+    if numbered and any(k.start == start and k.end == run[-2].end and k.cls is EntityClass.PROGRAM for k in known):
+        return make(EntityClass.PROGRAM, f"a numbered mission of the program '{text[start:run[-2].end]}'")
     if run[0].text.casefold() in _DIRECTIONS and len(run) >= 2 and _covered(run[1:], known):
         return make(EntityClass.PLACE, f"direction '{run[0].text}' before a place")
     if _country_prefix(run, known) or _covered(run[:1], known):
@@ -389,8 +396,8 @@ def _classify(text: str, run: list[_Word], known: list[Known], found: list[Candi
     if re.search(r"\b(?:a|an)\s+$", before) and len(run) == 1 and re.match(r"^\s+(?:start-?up|company|firm)\b", after):
         return make(EntityClass.PLACE, "a place naming where a company is")
     following = re.match(rf"^\s+(?:[a-z][\w-]*\s+){{0,3}}?(?P<n>{nouns})\b", after)
-    if following and len(run) <= 3 and _noun_class(following.group("n")) not in (None, EntityClass.PLACE,
-                                                                                   EntityClass.ORGANIZATION):
+    if following and len(run) <= 3 and _noun_class(following.group("n")) not in (None, EntityClass.PLACE) \
+            and following.group("n") != "group":
         return make(_noun_class(following.group("n")), f"named before '{following.group('n')}'")
     named = re.search(rf"\b(?P<n>{nouns}),\s+$", before)  # "its first satellite, Taifa-1, …"
     if named and re.match(r"^\s*(?:[,.;]|$)", after) and _noun_class(named.group("n")):
@@ -409,8 +416,13 @@ def _classify(text: str, run: list[_Word], known: list[Known], found: list[Candi
     if _PLACE_BEFORE.search(before) and len(run) <= 2 and not any(w.text.isupper() for w in run) \
             and not _PERSON_AFTER.match(after):
         return make(EntityClass.PLACE, "after a place preposition")
+    titled = re.match(r"^\s*,\s+(?:(?:the|a|an|former)\s+|[A-Z][\w.&-]*['’]s\s+)?"
+                      r"(?P<t>[A-Za-z][\w-]*(?:\s+[A-Za-z][\w-]*)?)", after)
+    title_after = titled and (titled.group("t").casefold() in titles()
+                              or titled.group("t").split()[0].casefold() in titles())
     if len(run) >= 2 and _looks_like_name(run) and (
-            _PERSON_AFTER.match(after) or re.search(r"(?i)\b(?:by|according\s+to|with)\s+$", before)):
+            _PERSON_AFTER.match(after) or title_after
+            or re.search(r"(?i)\b(?:by|according\s+to|with)\s+$", before)):
         return make(EntityClass.PERSON, "person cue around a full name")
     if acr:  # a defined acronym: its class may be stated elsewhere in the record
         copula = re.search(rf"\b{re.escape(acr)}\s+(?:is|was|remains)\s+(?:a|an|the)\s+(?:[\w-]+\s+){{0,5}}?"
@@ -420,16 +432,24 @@ def _classify(text: str, run: list[_Word], known: list[Known], found: list[Candi
     return None
 
 
+_LIST_TAIL = re.compile(r"^(?:,\s+[A-Z][^,;.()]{0,60}?)*,?\s+(?:and|or)\s+[A-Z]")
+
+
 def _coordinated_class(text: str, start: int, end: int, known: list[Known],
                        found: list[Candidate]) -> EntityClass | None:
-    """The class of a known entity this name is listed with ("Airbus and Safran")."""
+    """The class of a known entity this name is listed with ("Airbus and Safran", "SES,
+    Eutelsat and Hispasat"). A bare comma is a list only when an "and"/"or" closes it, so an
+    apposition ("Thabo Mokoena, SANSA's chief executive") is not read as a list."""
     spans = [(k.start, k.end, k.cls) for k in known if k.kind != "demonym"] + [(c.start, c.end, c.cls) for c in found]
+    joiner = re.compile(r"\s+(?:and|or)\s+|,\s+(?:and|or)\s+")
     for s, e, cls in spans:
-        if cls in (EntityClass.COUNTRY, EntityClass.CAPABILITY):
+        if cls in (EntityClass.COUNTRY, EntityClass.CAPABILITY, EntityClass.PERSON):
             continue
-        if e <= start and re.fullmatch(r",\s+|\s+(?:and|or)\s+|,\s+(?:and|or)\s+", text[e:start]):
+        if e <= start and (joiner.fullmatch(text[e:start]) or (
+                re.fullmatch(r",\s+", text[e:start]) and _LIST_TAIL.match(text[end:]))):
             return cls
-        if s >= end and re.fullmatch(r",\s+|\s+(?:and|or)\s+|,\s+(?:and|or)\s+", text[end:s]):
+        if s >= end and (joiner.fullmatch(text[end:s]) or (
+                re.fullmatch(r",\s+", text[end:s]) and _LIST_TAIL.match(text[end:]))):
             return cls
     return None
 

@@ -101,8 +101,7 @@ class RecordContext:
                     minted[key] = replace(minted[key], acronyms=(*minted[key].acronyms, c.acronym))
                 spans.append((c.start, c.end, key))
             for acronym, key in acronym_definitions(text, spans):
-                if not base.find(tokenize(acronym)):
-                    names.append((acronym, key, "acronym"))
+                names.append((acronym, key, "acronym"))  # the record's own definition wins
         context.gazetteer = base.extended(minted.values(), names + _surnames(minted.values(), base))
         for text in texts:
             matches = context.matches[text] = context.gazetteer.find(context.tokens[text])

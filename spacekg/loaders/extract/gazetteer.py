@@ -112,12 +112,11 @@ class Gazetteer:
         return tuple(sorted(set().union(*parts), reverse=True))
 
     def _hit(self, exact: tuple[str, ...], folded: tuple[str, ...]) -> dict[str, str] | None:
+        """What a token sequence names; a layer's own entry shadows the tables below it, as a
+        record's definition ("Saudi Space Agency (SSA)") overrides a general meaning of "SSA"."""
         hit = self._exact.get(exact) or (self._folded.get(folded) if len(folded) > 1 else None)
-        if self._parent is not None:
-            inherited = self._parent._hit(exact, folded)
-            if inherited and hit:
-                return {**inherited, **hit}
-            return hit or inherited
+        if hit is None and self._parent is not None:
+            return self._parent._hit(exact, folded)
         return hit
 
     def _firsts(self) -> set[str] | frozenset[str]:

@@ -176,6 +176,12 @@ def _load_currencies() -> dict[str, list[tuple[str, str]]]:
             continue
         surface, code, kind = line.split("\t")
         by_kind[kind].append((surface, code))
+    # every ISO 4217 code the table does not list already ("KES 1.3 billion", "3 billion NOK")
+    import pycountry
+
+    listed = {s for rows in by_kind.values() for s, _ in rows}
+    by_kind["code"].extend((c.alpha_3, c.alpha_3) for c in pycountry.currencies
+                           if c.alpha_3 not in listed and not c.alpha_3.startswith("X"))
     return by_kind
 
 

@@ -26,7 +26,7 @@ from dataclasses import dataclass, replace
 from functools import cache
 from importlib import resources
 
-from spacekg.loaders.extract.discovery import title_pattern, titles
+from spacekg.loaders.extract.discovery import Title, title_pattern, titles
 from spacekg.loaders.extract.entities import RecordContext
 from spacekg.loaders.extract.polarity import negation_positions
 from spacekg.model import Budget, EntityClass, Fact, Mention, Quantity, QuantityKind
@@ -56,7 +56,11 @@ _NOT_BUDGET = re.compile(
     r"(?i)\b(?:cost|costs|costing|price[sd]?|contract|contracts|worth|valued|valuation|market|acquisition|"
     r"acquired|revenue|sales|deal)\b"
 )
-_CLAUSE_BREAK = re.compile(r";|,\s+(?:while|whereas|but|and|with)\s+|\s+while\s+|\s+whereas\s+")
+_CLAUSE_BREAK = re.compile(r";|,\s+(?:while|whereas|but|and|with)\s+|\s+while\s+|\s+whereas\s+"
+                           r"|\b(?:said|says|argued|argues|noted|notes|added|told\s+\w+)\s+(?:that\s+)?")
+# the holder of an allocation is who receives it: "allocation to the SSA", "a budget of $12 million for AfSA"
+_ALLOCATION = re.compile(r"(?i)\b(?:budgets?|allocations?|appropriations?|funding|grants?|allocated|appropriated|"
+                         r"granted|approved|earmarked)\b")
 
 
 def _is(m: Mention, classes: Iterable[EntityClass]) -> bool:
@@ -183,10 +187,29 @@ def _from_title(text: str, person: Mention, mentions: list[Mention], context: Re
     if org is None and after:  # "<Title> <Name> of <Org>"
         org = next((m for m in mentions if m.start == person.end + after.end() and m.cls in holders), None)
     if org is not None:
+        if re.search(r"(?i)\b(?:former|ex-)\s*$", text[:org.start]):  # "former MBRSC engineer Hamad Al Kaabi"
+            predicate = "skg:formerMemberOf"
         return [Fact(person.key, predicate, org.key, min(org.start, t.start()), max(person.end, org.end))]
     if title.scope == "country" and title.role == "head" and context.entity(person.key).country:
         return [Fact(person.key, predicate, context.entity(person.key).country, t.start(), person.end)]
     return []
+
+
+def _title_in(phrase: str) -> Title | None:
+    """The title a short phrase ends with ("chief executive", "senior engineer")."""
+    words = phrase.casefold().split()
+    for n in range(len(words), 0, -1):
+        title = titles().get(" ".join(words[-n:]))
+        if title is not None:
+            return title
+    return None
+
+
+def _title_opening(segment: str) -> bool:
+    """The clause opens with a title, in any case ("chair of the UAE Space Agency")."""
+    words = segment.split()
+    return any(_title_in(" ".join(words[:n])) is not None and " ".join(words[:n]).casefold() in titles()
+               for n in (1, 2, 3))
 
 
 def _segments(text: str, start: int) -> list[tuple[int, int]]:
@@ -195,8 +218,8 @@ def _segments(text: str, start: int) -> list[tuple[int, int]]:
     end_match = re.search(r"[.;](?:\s|$)", text[start:])
     end = start + end_match.start() if end_match else len(text)
     cuts = [start]
-    for sep in re.finditer(r",\s*|\s+and\s+(?=(?:a|an|the|former|previously|now|currently|is|was|has)\b)",
-                           text[start:end]):
+    for sep in re.finditer(r",\s*|\s+and\s+(?=(?:a|an|the|former|previously|now|currently|is|was|has)\b)"
+                           r"|\s+(?=who\s)", text[start:end]):
         cuts.append(start + sep.start())
         cuts.append(start + sep.end())
     cuts.append(end)
@@ -210,17 +233,27 @@ def _from_description(text: str, person: Mention, mentions: list[Mention]) -> li
         segment = text[s:e].strip()
         if not segment:
             continue
-        opening = _DESCRIBES.match(segment) or title_pattern().match(segment)
+        opening = _DESCRIBES.match(segment) or _title_opening(segment)
+        orgs = [m for m in mentions if s <= m.start and m.end <= e and m.cls in _ORGS]
+        owned = orgs and orgs[0].start == s + (len(text[s:e]) - len(text[s:e].lstrip())) and re.match(
+            r"['’]s?\s+(?:[\w-]+\s+){0,2}?(?P<t>[\w-]+(?:\s+[\w-]+)?)\s*$", text[orgs[0].end:e])
+        if owned:  # "Thabo Mokoena, SANSA's chief executive, …"
+            title = _title_in(owned.group("t"))
+            if title is not None and title.role != "none":
+                facts.append(Fact(person.key, "org:headOf" if title.role == "head" else "org:memberOf",
+                                  orgs[0].key, s, e))
+            continue
         if not opening:
             if index == 0 and not text[person.end:s].strip():
                 continue
             break
-        orgs = [m for m in mentions if s <= m.start and m.end <= e and m.cls in _ORGS]
         if not orgs:
             continue
         org = orgs[0]
         before = text[s:org.start]
-        former = bool(_FORMER.search(before))
+        # "previously served at X", "worked at X before joining": past employment
+        former = bool(_FORMER.search(before)) or bool(re.search(r"(?i)^(?:who\s+)?(?:worked|served)\s+(?:at|with|for|in)\b",
+                                                                  before.strip()))
         leads = _LEAD_VERB.search(before) or re.search(
             rf"(?i)(?:^|\bthe\s+|\bas\s+)(?:[\w-]+\s+){{0,2}}?(?:{heads})\s+(?:of|at)\s+(?:the\s+)?$", before.strip() + " ")
         if leads:
@@ -312,6 +345,19 @@ def _holder(text: str, mentions: list[Mention], amount: Quantity, word: re.Match
     if right_before:
         return right_before
     clause_start = max((b.end() for b in _CLAUSE_BREAK.finditer(text, 0, amount.start)), default=0)
+    # "China's annual civil space budget", "CONAE's budget": the possessor of the budget noun
+    owner = next((m for m in actors if clause_start <= m.start and re.match(
+        r"['’]s?\s+(?:[\w-]+\s+){0,4}?(?:budgets?|allocation|appropriation|funding|spending|outlays?)\b",
+        text[m.end:])), None)
+    if owner:
+        return owner
+    if _ALLOCATION.search(text[clause_start:amount.end]):
+        recipient = next((m for m in actors if m.start > clause_start and re.search(
+            r"(?i)(?:\b(?:allocations?|budgets?|funding|appropriations?|grants?)\s+(?:\w+\s+)?(?:to|for)"
+            r"|[\d)]\s*(?:\w+\s+){0,2}(?:to|for))\s+(?:the\s+)?$", text[max(clause_start, m.start - 60):m.start])),
+            None)
+        if recipient:
+            return recipient
     in_clause = [m for m in actors if clause_start <= m.start and m.end <= amount.start]
     # "Britain's Ministry of Defence": the possessor modifies the actor after it
     in_clause = [m for m in in_clause if not (re.match(r"['’]s?\s", text[m.end:])
