@@ -261,8 +261,22 @@ def _head_class(names: list[str]) -> tuple[EntityClass | None, str]:
     return None, ""
 
 
-def _covered(words: list[_Word], known: list[Known]) -> bool:
-    return all(w.text in _CONNECTORS or any(k.start <= w.start and w.end <= k.end for k in known) for w in words)
+class _KnownSpans(list):
+    """The gazetteer's spans of one sentence, with a memo of which word starts they cover."""
+
+    def __init__(self, known: Iterable[Known]) -> None:
+        super().__init__(known)
+        self._inside: dict[int, bool] = {}
+
+    def covers(self, w: _Word) -> bool:
+        hit = self._inside.get(w.start)
+        if hit is None:
+            hit = self._inside[w.start] = any(k.start <= w.start and w.end <= k.end for k in self)
+        return hit
+
+
+def _covered(words: list[_Word], known: _KnownSpans) -> bool:
+    return all(w.text in _CONNECTORS or known.covers(w) for w in words)
 
 
 def _country_prefix(words: list[_Word], known: list[Known]) -> bool:
@@ -287,7 +301,10 @@ def discover(text: str, known: list[Known], blocked: list[tuple[int, int]] = (),
     defined acronym take its class from a sentence elsewhere ("DARC is a … program")."""
     if not _HAS_INNER_CAPITAL.search(text) and not re.match(r"\W*[A-Z]\w*[,(]", text):
         return []  # no capitalised word after the first, and no apposition after it: nothing to find
-    words = [w for w in _words(text) if not any(s < w.end and w.start < e for s, e in blocked)]
+    words = _words(text)
+    if blocked:
+        words = [w for w in words if not any(s < w.end and w.start < e for s, e in blocked)]
+    known = _KnownSpans(known)
     found: list[Candidate] = []
     nouns = _noun_pattern()
     for whole in _runs(text, words):

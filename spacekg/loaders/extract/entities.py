@@ -90,9 +90,7 @@ class RecordContext:
             spans: list[tuple[int, int, str]] = [(m.start, m.end, m.keys[0]) for m in matches if len(m.keys) == 1]
             for c in discover(text, known, [(q.start, q.end) for q in quantities], record_text):
                 key = slugify(c.label)
-                whole = base.find(tokenize(c.label))
-                if key in base.entities or (len(whole) == 1 and whole[0].start == 0
-                                            and whole[0].end == len(c.label)):
+                if key in base.entities or base.lookup(c.label):
                     continue  # a known entity written differently: not a new one
                 if key not in minted:
                     minted[key] = _minted_entity(key, c)
@@ -125,6 +123,9 @@ def _minted_entity(key: str, c: Candidate) -> ReferenceEntity:
                            acronyms=(c.acronym,) if c.acronym else (), minted=True)
 
 
+_SURNAME_PARTICLES = frozenset({"al", "el", "bin", "ibn", "van", "von", "de", "da", "di", "du", "le", "la", "dos"})
+
+
 def _surnames(entities: Iterable[ReferenceEntity], base: Gazetteer) -> list[tuple[str, str, str]]:
     """A new person's surname refers to them later in the record, when no one else shares it."""
     by_surname: dict[str, list[str]] = {}
@@ -132,10 +133,18 @@ def _surnames(entities: Iterable[ReferenceEntity], base: Gazetteer) -> list[tupl
         parts = e.label.split()
         if e.cls is not EntityClass.PERSON or len(parts) < 2:
             continue
-        # "Yoon Young-bin", "Park Min-seo": a hyphenated given name comes last, the family name first
-        surname = parts[0] if re.fullmatch(r"[A-Z][a-z]+-[a-z]+", parts[-1]) else parts[-1]
-        if not base.find(tokenize(surname)):
-            by_surname.setdefault(surname, []).append(e.key)
+        # "Yoon Young-bin", "Park Min-seo": a hyphenated given name comes last, the family name first;
+        # "Mariam Al Suwaidi", "Ursula von der Leyen": the family name starts at its particle
+        particle = next((i for i, p in enumerate(parts[1:-1], start=1) if p.casefold() in _SURNAME_PARTICLES), None)
+        if re.fullmatch(r"[A-Z][a-z]+-[a-z]+", parts[-1]):
+            surnames = [parts[0]]
+        elif particle is not None:
+            surnames = [" ".join(parts[particle:]), parts[-1]]
+        else:
+            surnames = [parts[-1]]
+        for surname in surnames:
+            if not base.lookup(surname):
+                by_surname.setdefault(surname, []).append(e.key)
     return [(name, keys[0], "name") for name, keys in by_surname.items() if len(keys) == 1]
 
 

@@ -131,6 +131,14 @@ class Gazetteer:
         own = max((len(k) for k in (*self._exact, *self._folded)), default=1)
         return max(own, self._parent.max_len) if self._parent else own
 
+    def lookup(self, name: str) -> tuple[str, ...]:
+        """The keys of the entities `name` is exactly a name of (empty when none)."""
+        words = tuple(t.text for t in tokenize(name))
+        hit = self._hit(words, tuple(w.casefold() for w in words)) if words else None
+        if hit is None and words and words[0][:1].isupper() and len(words) == 1:
+            return ()
+        return tuple(sorted(hit)) if hit else ()
+
     def find(self, tokens: list[Token], *, max_len: int | None = None) -> list[NameMatch]:
         """Leftmost-longest, non-overlapping matches over `tokens` (at most `max_len` tokens long)."""
         words = [t.text for t in tokens]

@@ -79,6 +79,7 @@ class _Verb:
     passive: re.Pattern[str] | None
     subject: frozenset[EntityClass]
     object: frozenset[EntityClass]
+    forms: frozenset[str]  # every verb form as written in the table
 
 
 def _classes(spec: str) -> frozenset[EntityClass]:
@@ -98,7 +99,8 @@ def relation_verbs() -> tuple[_Verb, ...]:
         _Verb(row["predicate"], re.compile(rf"\b(?:{row['active']})\b"),
               re.compile(rf"\b(?:is|are|was|were|been|being)\s+(?:\w+ly\s+)?(?:{row['passive']})\s+by\b")
               if row["passive"] else None,
-              _classes(row["subject"]), _classes(row["object"]))
+              _classes(row["subject"]), _classes(row["object"]),
+              frozenset(f.strip() for f in f"{row['active']}|{row['passive']}".split("|") if f.strip()))
         for row in rows
     )
 
@@ -136,8 +138,18 @@ def _verb_scanners() -> tuple[re.Pattern[str], re.Pattern[str]]:
     return re.compile(active), re.compile(passive)
 
 
+@cache
+def _verb_words() -> frozenset[str]:
+    """The first word of every verb form, to skip sentences that contain none."""
+    auxiliaries = {"is", "are", "was", "were", "will", "has", "have", "had", "be", "been"}
+    return frozenset(next(w for w in form.split() if w not in auxiliaries)
+                     for v in relation_verbs() for form in v.forms)
+
+
 def _verb_relations(text: str, mentions: list[Mention]) -> list[Fact]:
     facts = []
+    if len(mentions) < 2 or not _verb_words().intersection(re.findall(r"[a-z]+", text)):
+        return facts
     verbs = relation_verbs()
     active, passive = _verb_scanners()
     for v in active.finditer(text):
