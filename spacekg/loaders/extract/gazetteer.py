@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from spacekg.ontology import ReferenceEntity
 
@@ -24,16 +25,19 @@ _HYPHENS = frozenset("-‐‑–—")
 _ACRONYM = re.compile(r"^(?=.*[A-Z0-9])[^a-z]*$|^[A-Z][a-z]?[A-Z]")  # NASA, U.S., NSpC, SpaceX-like mixed caps
 
 
-@dataclass(frozen=True, slots=True)
-class Token:
+class Token(NamedTuple):
     text: str
     start: int
     end: int
 
 
+_new_token = tuple.__new__  # building tokens is the hottest loop of extraction: skip __new__'s Python frame
+
+
 def tokenize(text: str) -> list[Token]:
     """Word tokens with their character spans; hyphens are dropped (they join, not split, names)."""
-    return [Token(m.group(), m.start(), m.end()) for m in _TOKEN.finditer(text) if m.group() not in _HYPHENS]
+    return [_new_token(Token, (m.group(), m.start(), m.end())) for m in _TOKEN.finditer(text)
+            if m.group() not in _HYPHENS]
 
 
 @dataclass(frozen=True, slots=True)
@@ -135,8 +139,6 @@ class Gazetteer:
         """The keys of the entities `name` is exactly a name of (empty when none)."""
         words = tuple(t.text for t in tokenize(name))
         hit = self._hit(words, tuple(w.casefold() for w in words)) if words else None
-        if hit is None and words and words[0][:1].isupper() and len(words) == 1:
-            return ()
         return tuple(sorted(hit)) if hit else ()
 
     def find(self, tokens: list[Token], *, max_len: int | None = None) -> list[NameMatch]:
