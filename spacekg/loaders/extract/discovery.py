@@ -332,6 +332,8 @@ def _split_coordination(run: list[_Word]) -> list[list[_Word]]:
 def _discover_run(text: str, run: list[_Word], known: list[Known], found: list[Candidate], nouns: str,
               record_text: str) -> None:
     """Add the candidates one run of capitalised words supports to `found`."""
+    if _covered(run, known):
+        return  # a known name (or several): nothing new
     run = [*run[:-1], _strip_possessive(run[-1])]
     before_org, title, name = _split_at_title(run)
     cut = next((i for i, w in enumerate(name) if w.text in ("of", "for", "at")), None)
@@ -389,7 +391,8 @@ def _classify(text: str, run: list[_Word], known: list[Known], found: list[Candi
     if _covered(run, known):
         return None
     start, end = run[0].start, run[-1].end
-    label, after, before = text[start:end], text[end:], text[:start]
+    # the cues are within a few words of the name: look no further (the searches anchor at the ends)
+    label, after, before = text[start:end], text[end:end + 160], text[max(0, start - 80):start]
     acronym = _DEFINED_AFTER.match(after)
     acr = acronym.group("acr") if acronym else None
     names = [w.text for w in run]
