@@ -148,6 +148,14 @@ def _surnames(entities: Iterable[ReferenceEntity], base: Gazetteer) -> list[tupl
     return [(name, keys[0], "name") for name, keys in by_surname.items() if len(keys) == 1]
 
 
+@cache
+def _capability_words() -> frozenset[str]:
+    """Words that start a capability's name (a closed list in the reference data): only
+    phrases holding one can nest a capability."""
+    return frozenset(t.text for e in default_gazetteer().entities.values() if e.cls is EntityClass.CAPABILITY
+                     for name in (e.label, *e.alt_labels, *e.acronyms) for t in tokenize(name)[:1])
+
+
 def _titled_people(text: str, matches: list[NameMatch], gazetteer: Gazetteer):
     """(title, person key) for each "Title Name" in the text whose name is a known person."""
     starts = {m.start: m for m in matches}
@@ -203,7 +211,8 @@ def find_mentions(text: str, context: RecordContext, tokens: list[Token] | None 
             continue  # "US$65 million" names a currency, not the United States
         mentions.append(_mention(context, key, text, m.start, m.end, f"gazetteer {m.kind}", m.kind))
         covered.append((m.start, m.end))
-        if any(c.islower() for c in text[m.start:m.end]) and m.last > m.first:
+        if m.last > m.first and any(t.text in _capability_words() for t in tokens[m.first + 1:m.last + 1]) \
+                and any(c.islower() for c in text[m.start:m.end]):
             # a descriptive phrase ("PFI-based ISR procurement") also mentions the capabilities it names
             for inner in gazetteer.find_inside(tokens, m):
                 if len(inner.keys) == 1 and context.entity(inner.keys[0]).cls is EntityClass.CAPABILITY:
