@@ -7,9 +7,9 @@ STORE  ?= ./spacekg-store
 RECORD := data/records/us-japan-space-partnership.txt
 STAMP  := $(VENV)/.installed
 
-.PHONY: install demo test java clean
+.PHONY: install demo test java chromium yasgui clean
 
-install: $(STAMP) java
+install: $(STAMP) java chromium
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -25,6 +25,23 @@ java:
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq default-jre-headless >/dev/null; \
 	  else echo "warning: no java on PATH; the HermiT reasoner tests will be skipped" >&2; fi; }
 
+# The browser test of 'spacekg serve' drives Debian's Chromium headless (Playwright, with
+# executable_path; never 'playwright install', which downloads a browser build).
+chromium:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    echo "installing Chromium for the browser test"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	  else echo "warning: no chromium on PATH; the browser test of 'spacekg serve' will be skipped" >&2; fi; }
+
+# Refresh the vendored query editor (spacekg/serve/static) from the npm registry; see LICENSE-yasgui.txt.
+YASGUI_VERSION := 4.6.2
+yasgui:
+	rm -rf build/yasgui && mkdir -p build/yasgui
+	cd build/yasgui && npm pack --silent @zazuko/yasgui@$(YASGUI_VERSION) && tar xzf zazuko-yasgui-$(YASGUI_VERSION).tgz
+	cp build/yasgui/package/build/yasgui.min.js build/yasgui/package/build/yasgui.min.css spacekg/serve/static/
+	sha256sum build/yasgui/zazuko-yasgui-$(YASGUI_VERSION).tgz spacekg/serve/static/yasgui.min.*
+
 demo: install
 	rm -rf $(STORE) out
 	mkdir -p out
@@ -34,11 +51,16 @@ demo: install
 	$(BIN)/spacekg query budgets --store $(STORE)
 	$(BIN)/spacekg query assertions-about --param entity=MOD --store $(STORE)
 	$(BIN)/spacekg query negated --store $(STORE)
+	$(BIN)/spacekg explain "Takaichi" org:headOf Japan --store $(STORE)
 	$(BIN)/spacekg query entities-by-class --store $(STORE) --format csv > out/entities.csv
 	$(BIN)/spacekg export --format trig -o out/spacekg.trig --store $(STORE)
 	$(BIN)/spacekg export --format nquads -o out/spacekg.nq --store $(STORE)
 	$(BIN)/spacekg export --format jsonld -o out/spacekg.jsonld --store $(STORE)
 	$(BIN)/spacekg export --format turtle -o out/spacekg.ttl --store $(STORE)
+	$(BIN)/spacekg export --format gexf --projection entities -o out/entities.gexf --store $(STORE)
+	$(BIN)/spacekg export --format gexf --projection comention -o out/comention.gexf --store $(STORE)
+	$(BIN)/spacekg export --format graphml --projection entities -o out/entities.graphml --store $(STORE)
+	$(BIN)/spacekg plot --projection entities -o out/graph-entities.png --store $(STORE)
 	@echo "exports written to out/: $$(ls out | tr '\n' ' ')"
 
 test: install

@@ -1,7 +1,8 @@
 """spacekg: assertion records about space policy, as an RDF knowledge graph.
 
 Library first: `build` records into a `Store` opened with `open_store`, ask it with
-`run_query` (named queries from `library()`), write it out with `export`.
+`run_query` (named queries from `library()`), write it out with `export`, and check it
+against the SHACL shapes with `validate_store` / `validate_file`.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from spacekg.errors import (
     SpacekgError,
     StoreError,
     StoreLockedError,
+    ValidationError,
 )
 from spacekg.export import export
 from spacekg.graph.store import QueryResult, Store, open_store
@@ -41,6 +43,8 @@ __all__ = [
     "Store",
     "StoreError",
     "StoreLockedError",
+    "ValidationError",
+    "ValidationReport",
     "__version__",
     "build",
     "export",
@@ -49,4 +53,16 @@ __all__ = [
     "open_store",
     "read_records",
     "run_query",
+    "validate_file",
+    "validate_store",
 ]
+
+_LAZY = {"ValidationReport", "validate_file", "validate_store"}  # pull in rdflib and pySHACL only when used
+
+
+def __getattr__(name: str) -> object:
+    if name in _LAZY:
+        from spacekg import validate
+
+        return getattr(validate, name)
+    raise AttributeError(f"module 'spacekg' has no attribute {name!r}")

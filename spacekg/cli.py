@@ -16,16 +16,18 @@ import click
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
+from rich.text import Text
 
 from spacekg import __version__
-from spacekg.errors import SpacekgError
+from spacekg.errors import SpacekgError, ValidationError
 from spacekg.graph.store import DEFAULT_STORE, opened
 
 EXIT_OK, EXIT_CHECK_FAILED, EXIT_USAGE = 0, 1, 2
 
 store_option = click.option(
     "--store", "store_spec", default=DEFAULT_STORE, show_default=True, metavar="STORE",
-    help="A folder (embedded Oxigraph on disk), 'memory:' or 'rdflib:'.",
+    help="A folder (embedded Oxigraph on disk), 'memory:', 'rdflib:' or 'sparql:QUERY_URL[|update=UPDATE_URL]' "
+         "(an external SPARQL 1.1 server).",
 )
 
 
@@ -39,12 +41,15 @@ def _fail(message: str, code: int = EXIT_USAGE) -> None:
 
 
 def handle_errors(fn: Callable[..., Any]) -> Callable[..., Any]:
-    """Map spacekg's exceptions to a one-line message and exit status 2."""
+    """Map spacekg's exceptions to a one-line message and exit status 2 (1 for data that
+    fails the shapes: a check that ran and failed)."""
 
     @functools.wraps(fn)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
             return fn(*args, **kwargs)
+        except ValidationError as exc:
+            _fail(str(exc).splitlines()[0] if str(exc) else type(exc).__name__, EXIT_CHECK_FAILED)
         except SpacekgError as exc:
             _fail(str(exc).splitlines()[0] if str(exc) else type(exc).__name__)
 
@@ -67,12 +72,17 @@ def main() -> None:
 @click.argument("paths", nargs=-1, required=True, type=click.Path())
 @store_option
 @click.option("--quiet", "-q", is_flag=True, help="Print nothing on success.")
+@click.option("--no-validate", is_flag=True, help="Skip the SHACL check of the new records (for bulk builds).")
+@click.option("--report", "show_report", is_flag=True,
+              help="Also list the entities the reference data did not know, with why each was recognised and typed.")
 @handle_errors
-def build(paths: tuple[str, ...], store_spec: str, quiet: bool) -> None:
+def build(paths: tuple[str, ...], store_spec: str, quiet: bool, no_validate: bool, show_report: bool) -> None:
     """Build record files (or folders of them) into the store.
 
     Every file is read and extracted before the store is touched, and a record replaces
-    its earlier version in one transaction: a bad file leaves the store unchanged.
+    its earlier version in one transaction: a bad file leaves the store unchanged. What
+    is about to be written is checked against the SHACL shapes first (exit 1 if it does
+    not conform, store unchanged) unless --no-validate is given.
 
     \b
     Example:
@@ -89,7 +99,8 @@ def build(paths: tuple[str, ...], store_spec: str, quiet: bool) -> None:
     ) as bar:
         tasks = {"read": bar.add_task("reading", total=len(files)), "extract": bar.add_task("extracting", total=None),
                  "write": bar.add_task("writing", total=1)}
-        report = build_records(files, store, progress=lambda what, n: bar.advance(tasks[what], n))
+        report = build_records(files, store, progress=lambda what, n: bar.advance(tasks[what], n),
+                               validate=not no_validate)
     if quiet:
         return
     table = Table(title=f"Built into {store_spec}", title_justify="left")
@@ -103,6 +114,13 @@ def build(paths: tuple[str, ...], store_spec: str, quiet: bool) -> None:
     classes = ", ".join(f"{n} {c}" for c, n in sorted(report.entities_by_class.items()))
     out.print(f"{len(report.records)} record(s), {report.assertions} assertions, {report.entities} entities "
               f"({classes}); store: {report.quads_after} quads ({report.quads_after - report.quads_before:+d})")
+    if show_report:
+        found = Table(title=f"{len(report.new_entities)} new entities (not in the reference data)", title_justify="left")
+        for col in ("entity", "class", "why", "first seen"):
+            found.add_column(col, overflow="fold")
+        for e in sorted(report.new_entities, key=lambda e: (e.cls, e.label)):
+            found.add_row(e.label, e.cls, e.reason, f"{e.record}:{e.line}")
+        out.print(found)
     for issue in report.issues:
         click.echo(str(issue), err=True)
 
@@ -173,31 +191,101 @@ def list_queries(fmt: str) -> None:
 
 
 @main.command()
-@click.option("--format", "fmt", type=click.Choice(["trig", "nquads", "turtle", "jsonld"]), required=True)
-@click.option("-o", "--output", default="-", show_default=True, type=click.Path(allow_dash=True),
-              help="File to write; '-' is standard output.")
+@click.argument("target", nargs=-1, required=True)
+@click.option("--format", "fmt", type=click.Choice(["table", "json", "markdown"]), default="table",
+              show_default=True)
 @store_option
 @handle_errors
-def export(fmt: str, output: str, store_spec: str) -> None:
+def explain(target: tuple[str, ...], fmt: str, store_spec: str) -> None:
+    """Show the evidence card of an ENTITY or a FACT: every supporting assertion with its
+    record, line, rank, modality and negation, and the sentence with the evidencing span
+    highlighted (bold in Markdown, offsets in JSON).
+
+    ENTITY is a label, acronym, alias, IRI or Wikidata ID; a FACT is SUBJECT PREDICATE
+    OBJECT with a relation such as org:headOf or skg:metWith.
+
+    \b
+    Example:
+      spacekg explain MOD
+      spacekg explain '"Takaichi" org:headOf Japan' --format markdown
+      spacekg explain Trump skg:metWith Takaichi --format json
+    """
+    from spacekg.queries.explain import explain as explain_target
+
+    with opened(store_spec, create=False) as store:
+        card = explain_target(store, target)
+    out = card.render(fmt)
+    if isinstance(out, str):
+        sys.stdout.write(out)
+    else:
+        _stdout().print(out)
+
+
+def projection_options(fn: Callable[..., Any]) -> Callable[..., Any]:
+    """--projection, --max-rank, --class and --record: which network to export or plot."""
+    for option in reversed((
+        click.option("--projection", type=click.Choice(["entities", "comention", "assertions"]), default=None,
+                     help="Network to write (gexf, graphml, csv; default entities)."),
+        click.option("--max-rank", type=click.IntRange(min=1), default=None, metavar="K",
+                     help="Keep evidence of rank K or stronger only."),
+        click.option("--class", "classes", multiple=True, metavar="CLASS",
+                     help="Keep entities of this class (and its subclasses); repeat for several."),
+        click.option("--record", default=None, metavar="RECORD", help="Keep one record (file name or slug)."),
+    )):
+        fn = option(fn)
+    return fn
+
+
+@main.command()
+@click.option("--format", "fmt", type=click.Choice(["trig", "nquads", "turtle", "jsonld", "gexf", "graphml", "csv"]),
+              required=True)
+@click.option("-o", "--output", default="-", show_default=True, type=click.Path(allow_dash=True),
+              help="File to write; '-' is standard output. csv writes FILE-nodes.csv and FILE-edges.csv.")
+@projection_options
+@store_option
+@handle_errors
+def export(fmt: str, output: str, projection: str | None, max_rank: int | None, classes: tuple[str, ...],
+           record: str | None, store_spec: str) -> None:
     """Export the store as TriG, N-Quads, JSON-LD (all keep the named graphs) or Turtle
-    (the union of all graphs).
+    (the union of all graphs); or a projection of it as a network for Gephi (GEXF 1.3),
+    Cytoscape/igraph (GraphML) or Gephi's spreadsheet import (CSV node and edge tables).
 
     \b
     Example:
       spacekg export --format trig -o out/spacekg.trig
+      spacekg export --format gexf --projection entities --max-rank 20 -o out/entities.gexf
     """
     from spacekg.export import export as export_store
 
+    options = {"projection": projection, "max_rank": max_rank, "classes": classes, "record": record}
     with opened(store_spec, create=False) as store:
         if output == "-":
-            export_store(store, sys.stdout.buffer, format=fmt)
+            export_store(store, sys.stdout.buffer, format=fmt, **options)
             sys.stdout.buffer.flush()
         else:
-            try:
-                with open(output, "wb") as fh:
-                    export_store(store, fh, format=fmt)
-            except OSError as exc:
-                _fail(f"cannot write {output}: {exc.strerror or exc}")
+            export_store(store, output, format=fmt, **options)
+
+
+@main.command()
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False),
+              help="Picture to write: .png, .svg or .pdf.")
+@projection_options
+@store_option
+@handle_errors
+def plot(output: str, projection: str | None, max_rank: int | None, classes: tuple[str, ...], record: str | None,
+         store_spec: str) -> None:
+    """Draw a projection of the store (default: entities) for people without Gephi:
+    colour by class, size by mentions, edge width by weight, a legend by class.
+
+    \b
+    Example:
+      spacekg plot --projection entities -o docs/graph-entities.png
+    """
+    from spacekg.export import plot as plot_store
+
+    with opened(store_spec, create=False) as store:
+        plot_store(store, output, projection=projection or "entities", max_rank=max_rank, classes=classes,
+                   record=record)
 
 
 @main.command()
@@ -234,6 +322,94 @@ def stats(fmt: str, store_spec: str) -> None:
     table.add_row("entities (all)", str(s.entities),
                   f"{linked} ({linked / s.entities:.0%})" if s.entities else "0")
     _stdout().print(table)
+
+
+@main.command()
+@click.argument("file", required=False, type=click.Path())
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+@store_option
+@handle_errors
+def validate(file: str | None, fmt: str, store_spec: str) -> None:
+    """Check the store, or an RDF FILE, against the SHACL shapes of the data contract.
+
+    Exits 0 when the data conforms, 1 when it does not (every result is listed), 2 on
+    error. FILE is TriG, N-Quads, N-Triples, Turtle, JSON-LD or RDF/XML, by extension;
+    nothing is fetched and RDF/XML with a DOCTYPE is refused.
+
+    \b
+    Example:
+      spacekg validate --store ./spacekg-store
+      spacekg validate out/spacekg.trig --format json
+    """
+    from spacekg.validate import validate_file, validate_store
+
+    if file is not None:
+        report = validate_file(file)
+    else:
+        with opened(store_spec, create=False) as store:
+            report = validate_store(store)
+    if fmt == "json":
+        click.echo(json.dumps(report.as_dict(), indent=2, ensure_ascii=False))
+    else:
+        out = _stdout()
+        if report.results:
+            table = Table(title="SHACL results", title_justify="left")
+            for col in ("severity", "focus", "path", "message", "value"):
+                table.add_column(col, overflow="fold")
+            for r in report.results:  # Text: data may hold rich markup or :emoji: codes
+                table.add_row(*(Text(x) for x in (r.severity, r.focus, r.path, r.message, r.value)))
+            out.print(table)
+        click.echo(report.summary())  # one unwrapped line, whatever the terminal width
+    sys.exit(EXIT_OK if report.conforms else EXIT_CHECK_FAILED)
+
+
+@main.command()
+@store_option
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on; any other than 127.0.0.1 exposes an endpoint without authentication.")
+@click.option("--port", default=7878, show_default=True, type=click.IntRange(0, 65535),
+              help="Port to listen on (0 picks a free one, printed at start).")
+@click.option("--writable", is_flag=True, help="Accept SPARQL Update requests (refused with 403 otherwise).")
+@click.option("--timeout", default=30.0, show_default=True, type=click.FloatRange(min=0.1), metavar="SECONDS",
+              help="Give up on a query after this long (the client gets 500 with a message).")
+@handle_errors
+def serve(store_spec: str, host: str, port: int, writable: bool, timeout: float) -> None:
+    """Serve the store over the SPARQL 1.1 Protocol (GET and POST, content negotiation) at
+    /query and /update, with a query editor (YASGUI) at / whose examples are the named
+    queries. Read-only unless --writable; Ctrl-C stops it. The server owns the store while
+    it runs: other processes query it through the endpoint.
+
+    \b
+    Example:
+      spacekg serve --store ./spacekg-store --port 7878
+      spacekg query heads --store 'sparql:http://127.0.0.1:7878/query'
+    """
+    import logging
+    import signal
+
+    from spacekg.serve import SparqlServer
+
+    def stop_on_term(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    access = logging.getLogger("spacekg.serve")
+    if not access.handlers:
+        handler = logging.StreamHandler(sys.stderr)
+        handler.setFormatter(logging.Formatter("%(asctime)s %(message)s"))
+        access.addHandler(handler)
+        access.setLevel(logging.INFO)
+    signal.signal(signal.SIGTERM, stop_on_term)
+    with opened(store_spec, create=writable) as store:
+        server = SparqlServer(store, host=host, port=port, writable=writable, timeout=timeout)
+        mode = f"updates at {server.url}/update" if writable else "read-only"
+        click.echo(f"spacekg: serving {store_spec} at {server.url}/ (SPARQL endpoint {server.url}/query, {mode}); "
+                   "Ctrl-C stops", err=True)
+        try:
+            server.serve_forever()
+        except KeyboardInterrupt:
+            pass
+        finally:
+            server.stop()
 
 
 @main.group()

@@ -8,22 +8,31 @@ do; backend exceptions are mapped with ``raise … from exc``::
     ├── StoreError             the store cannot be opened, read or written (exit 2)
     │   └── StoreLockedError   another process holds the on-disk store
     ├── QueryError             a query cannot be found, parsed, bound or run (exit 2)
-    │   └── ParameterError     a --param value is missing, unknown or ambiguous
+    │   ├── ParameterError     a --param value is missing, unknown or ambiguous
+    │   └── QueryTimeoutError  a query ran past its time limit (spacekg serve --timeout)
     ├── ExportError            an unknown format or projection, or an unwritable output (exit 2)
-    └── OntologyError          the ontology cannot be loaded or reasoned over (exit 2)
+    ├── OntologyError          the ontology cannot be loaded or reasoned over (exit 2)
+    └── ValidationError        the data does not conform to the SHACL shapes (exit 1)
 """
 
 from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # pragma: no cover
+    from spacekg.validate import ValidationReport
 
 __all__ = [
     "ExportError",
     "OntologyError",
     "ParameterError",
     "QueryError",
+    "QueryTimeoutError",
     "RecordError",
     "SpacekgError",
     "StoreError",
     "StoreLockedError",
+    "ValidationError",
 ]
 
 
@@ -58,9 +67,22 @@ class ParameterError(QueryError):
     """A query parameter is missing, unknown, or matches several entities."""
 
 
+class QueryTimeoutError(QueryError):
+    """A query was stopped, or given up on, when it ran past its time limit."""
+
+
 class ExportError(SpacekgError):
     """An export cannot be produced as asked."""
 
 
 class OntologyError(SpacekgError):
     """The ontology or its reference data cannot be loaded or reasoned over."""
+
+
+class ValidationError(SpacekgError):
+    """Data does not conform to the shapes; `report` holds every result, so callers can show
+    them all while the message stays one line."""
+
+    def __init__(self, message: str, report: ValidationReport | None = None) -> None:
+        self.report = report
+        super().__init__(message)

@@ -108,3 +108,13 @@ def test_every_command_is_documented_in_the_readme():
 def test_every_command_has_an_example_in_its_help():
     for name, command in main.commands.items():
         assert "Example" in (command.help or "") or getattr(command, "commands", None), name
+
+
+def test_build_report_lists_new_entities_with_the_reason(tmp_path):
+    record = tmp_path / "r.txt"
+    record.write_text("Summary.\nEvery atomic assertion extracted from the underlying record, ranked by evidence "
+                      "strength.\nOrbex Dynamics CEO Mara Quill met with NASA.\n")
+    result = run("build", record, "--store", "memory:", "--report")
+    assert result.exit_code == 0, result.output
+    assert "2 new entities" in result.output
+    assert "Mara Quill" in result.output and "title 'CEO' before a name" in result.output

@@ -1,7 +1,12 @@
-"""Exporters: the store's dataset in RDF syntaxes.
+"""Exporters: the store's dataset in RDF syntaxes, and its network in Gephi's formats.
 
 Quad formats (TriG, N-Quads, JSON-LD) keep the named graph of every assertion; Turtle
 holds triples only, so it gets the union of all graphs (each triple once).
+
+Network formats (GEXF 1.3, GraphML, CSV node and edge tables) are thin writers over one
+projection of the store to a networkx graph (`spacekg.export.projection`): ``entities``,
+``comention`` or ``assertions``, filtered by ``max_rank``, ``classes`` and ``record``.
+`plot` draws the same projection to PNG, SVG or PDF. docs/EXPORT.md describes them.
 
 Oxigraph stores derived XSD types as their primitive (``xsd:positiveInteger`` reads back
 as ``xsd:integer``); exports restore the datatype the ontology declares as the range of
@@ -10,9 +15,11 @@ the property, so ``skg:evidenceRank`` leaves as ``xsd:positiveInteger`` per SPEC
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cache
-from typing import BinaryIO
+from pathlib import Path
+from typing import TYPE_CHECKING, BinaryIO
 
 import pyoxigraph as ox
 
@@ -21,7 +28,10 @@ from spacekg.graph.store import Store
 from spacekg.ontology import ontology_quads
 from spacekg.vocab import PREFIXES, RDFS, XSD
 
-__all__ = ["EXPORTERS", "Exporter", "export"]
+if TYPE_CHECKING:
+    import networkx as nx
+
+__all__ = ["EXPORTERS", "Exporter", "GraphExporter", "export", "plot"]
 
 
 @dataclass(frozen=True)
@@ -57,21 +67,108 @@ def _with_declared_datatype(quad: ox.Quad) -> ox.Quad:
     return quad
 
 
-EXPORTERS = {
+def _write_gexf(graph: nx.Graph, output: BinaryIO) -> None:
+    from spacekg.export.gexf import write_gexf
+
+    write_gexf(graph, output)
+
+
+def _write_graphml(graph: nx.Graph, output: BinaryIO) -> None:
+    from spacekg.export.graphml import write_graphml
+
+    write_graphml(graph, output)
+
+
+def _write_tables(graph: nx.Graph, output: str | Path) -> None:
+    from spacekg.export.tables import write_tables
+
+    write_tables(graph, output)
+
+
+@dataclass(frozen=True)
+class GraphExporter:
+    """A network format: written from a projection of the store, not from its quads.
+
+    `to_path` writers (the CSV tables: two files) take a path; the others a binary stream.
+    """
+
+    name: str
+    media_type: str
+    file_extension: str
+    write: Callable[..., None]
+    to_path: bool = False
+
+    def export(self, store: Store, output: BinaryIO | str | Path, *, projection: str | None = None,
+               max_rank: int | None = None, classes: Sequence[str] = (), record: str | None = None) -> None:
+        from spacekg.export.projection import project
+
+        graph = project(store, projection or "entities", max_rank=max_rank, classes=classes, record=record)
+        if self.to_path:
+            if not isinstance(output, (str, Path)):
+                from spacekg.export.tables import table_paths
+
+                table_paths("-")  # raises the ExportError that says what to pass instead
+            self.write(graph, output)  # a str keeps a trailing "/" that asks for a folder
+        elif isinstance(output, (str, Path)):
+            with _open_for_writing(Path(output)) as fh:
+                self.write(graph, fh)
+        else:
+            self.write(graph, output)
+
+
+def _open_for_writing(path: Path) -> BinaryIO:
+    try:
+        if path.parent != Path(""):
+            path.parent.mkdir(parents=True, exist_ok=True)
+        return path.open("wb")
+    except OSError as exc:
+        raise ExportError(f"cannot write {path}: {exc.strerror or exc}") from exc
+
+
+EXPORTERS: dict[str, Exporter | GraphExporter] = {
     e.name: e
     for e in (
         Exporter("trig", "application/trig", "trig", ox.RdfFormat.TRIG),
         Exporter("nquads", "application/n-quads", "nq", ox.RdfFormat.N_QUADS),
         Exporter("jsonld", "application/ld+json", "jsonld", ox.RdfFormat.JSON_LD),
         Exporter("turtle", "text/turtle", "ttl", ox.RdfFormat.TURTLE),
+        GraphExporter("gexf", "application/gexf+xml", "gexf", _write_gexf),
+        GraphExporter("graphml", "application/graphml+xml", "graphml", _write_graphml),
+        GraphExporter("csv", "text/csv", "csv", _write_tables, to_path=True),
     )
 }
 
 
-def export(store: Store, output: BinaryIO, *, format: str) -> None:
-    """Write the store to `output` in the named format."""
+def export(store: Store, output: BinaryIO | str | Path, *, format: str, projection: str | None = None,
+           max_rank: int | None = None, classes: Sequence[str] = (), record: str | None = None) -> None:
+    """Write the store to `output` (a binary stream, or a path) in the named format.
+
+    `projection`, `max_rank`, `classes` and `record` choose the network for the network
+    formats (gexf, graphml, csv) and are refused for the RDF ones, which write every quad.
+    """
     try:
         exporter = EXPORTERS[format]
     except KeyError:
         raise ExportError(f"unknown export format {format!r}; choose one of {', '.join(EXPORTERS)}") from None
-    exporter.export(store, output)
+    if isinstance(exporter, GraphExporter):
+        exporter.export(store, output, projection=projection, max_rank=max_rank, classes=classes, record=record)
+        return
+    if projection is not None or max_rank is not None or classes or record is not None:
+        networks = ", ".join(n for n, e in EXPORTERS.items() if isinstance(e, GraphExporter))
+        raise ExportError(f"--projection, --max-rank, --class and --record choose a network; use them with "
+                          f"--format {networks}, not {format} (which writes every quad)")
+    if isinstance(output, (str, Path)):
+        with _open_for_writing(Path(output)) as fh:
+            exporter.export(store, fh)
+    else:
+        exporter.export(store, output)
+
+
+def plot(store: Store, output: str | Path, *, projection: str = "entities", max_rank: int | None = None,
+         classes: Sequence[str] = (), record: str | None = None, seed: int = 7) -> Path:
+    """Draw a projection of the store to `output` (.png, .svg or .pdf); returns the path."""
+    from spacekg.export.drawing import plot_graph
+    from spacekg.export.projection import project
+
+    graph = project(store, projection, max_rank=max_rank, classes=classes, record=record)
+    return plot_graph(graph, output, seed=seed)

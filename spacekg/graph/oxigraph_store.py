@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import BinaryIO
 
 import pyoxigraph as ox
 
-from spacekg.errors import QueryError, StoreError, StoreLockedError
+from spacekg.errors import QueryError, QueryTimeoutError, StoreError, StoreLockedError
 from spacekg.graph.store import QueryResult, Term
 
 __all__ = ["OxigraphStore", "insert_data", "result_from_oxigraph"]
@@ -27,6 +28,10 @@ class OxigraphStore:
             else:
                 if path.exists() and not path.is_dir():
                     raise StoreError(f"{path} is a file, not a store folder; pass a folder path as --store")
+                if not path.exists() and not path.parent.is_dir():
+                    what = "is a file, not a folder" if path.parent.exists() else "does not exist"
+                    raise StoreError(f"cannot create the store {path}: its parent {path.parent} {what}; "
+                                     "create the parent folder first or pass another --store")
                 self._store = ox.Store(str(path))
         except OSError as exc:
             text = str(exc)
@@ -35,9 +40,19 @@ class OxigraphStore:
                     f"the store {path} is in use by another spacekg process; wait for it to finish "
                     "or query it through 'spacekg serve'"
                 ) from exc
+            if "permission denied" in text.lower():
+                raise StoreError(
+                    f"cannot open the store {path}: permission denied ({text.strip().splitlines()[0]}); the "
+                    "embedded store needs write access to its folder and files, even to read"
+                ) from exc
             raise StoreError(f"cannot open the store {path}: {text}") from exc
 
-    def query(self, sparql: str, *, bindings: Mapping[str, Term] | None = None) -> QueryResult:
+    def query(self, sparql: str, *, bindings: Mapping[str, Term] | None = None,
+              deadline: float | None = None) -> QueryResult:
+        """Run a query; past `deadline` (a `time.monotonic()` value) stop reading solutions and
+        raise `QueryTimeoutError`. Oxigraph evaluates lazily, so this stops a streaming query;
+        one that must finish a sort or an aggregate before its first solution cannot be
+        interrupted from Python and runs to its end."""
         substitutions = {ox.Variable(k): v for k, v in (bindings or {}).items()}
         try:
             result = self._store.query(sparql, substitutions=substitutions or None)
@@ -47,7 +62,7 @@ class OxigraphStore:
             raise StoreError(f"cannot read the store {self.location}: {exc}") from exc
         except RuntimeError as exc:  # e.g. a substituted variable missing from the projection
             raise QueryError(f"{exc}; a query parameter must be one of the SELECT variables") from exc
-        return result_from_oxigraph(result)
+        return result_from_oxigraph(result, deadline=deadline)
 
     def update(self, sparql: str) -> None:
         try:
@@ -82,9 +97,13 @@ class OxigraphStore:
         return len(self._store)
 
     def close(self) -> None:
-        if self.location != "memory:":
-            self._store.flush()
-        del self._store
+        try:
+            if self.location != "memory:":
+                self._store.flush()
+        except OSError as exc:  # e.g. the disk is full: committed data stays in the log, the rest is lost
+            raise StoreError(f"cannot flush the store {self.location}: {exc}") from exc
+        finally:
+            del self._store
 
 
 def insert_data(quads: Iterable[ox.Quad]) -> str:
@@ -104,11 +123,22 @@ def insert_data(quads: Iterable[ox.Quad]) -> str:
     return f"INSERT DATA {{\n{body}\n}}"
 
 
-def result_from_oxigraph(result: object) -> QueryResult:
+def result_from_oxigraph(result: object, *, deadline: float | None = None) -> QueryResult:
     if isinstance(result, ox.QueryBoolean):
         return QueryResult(kind="ask", boolean=bool(result))
     if isinstance(result, ox.QuerySolutions):
         variables = [v.value for v in result.variables]
-        rows = [tuple(solution[v] for v in variables) for solution in result]
+        rows = [tuple(solution[v] for v in variables) for solution in _until(result, deadline)]
         return QueryResult(kind="select", variables=variables, rows=rows)
-    return QueryResult(kind="graph", triples=list(result))  # QueryTriples
+    return QueryResult(kind="graph", triples=list(_until(result, deadline)))  # QueryTriples
+
+
+def _until(items: Iterable, deadline: float | None) -> Iterator:
+    """`items`, checking every 1024 of them that `deadline` has not passed."""
+    if deadline is None:
+        yield from items
+        return
+    for i, item in enumerate(items):
+        if not i % 1024 and time.monotonic() > deadline:
+            raise QueryTimeoutError("the query ran past its time limit and was stopped")
+        yield item

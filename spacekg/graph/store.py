@@ -1,13 +1,15 @@
 """The `Store` protocol and `open_store`, the one way to get a store from a STORE string.
 
 STORE strings (SPEC §4): a folder path or ``oxigraph:PATH`` (embedded Oxigraph on disk,
-the default), ``memory:`` (Oxigraph in memory), ``rdflib:`` (rdflib's in-memory Dataset).
-Every implementation speaks pyoxigraph terms, so callers never see backend types.
+the default), ``memory:`` (Oxigraph in memory), ``rdflib:`` (rdflib's in-memory Dataset),
+``sparql:QUERY_URL[|update=UPDATE_URL]`` (an external SPARQL 1.1 server, see
+`spacekg.graph.sparql_store`). Every implementation speaks pyoxigraph terms, so callers
+never see backend types.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,7 +19,7 @@ import pyoxigraph as ox
 
 from spacekg.errors import StoreError
 
-__all__ = ["DEFAULT_STORE", "QueryResult", "Store", "Term", "open_store"]
+__all__ = ["DEFAULT_STORE", "QueryResult", "ReplacesInParts", "Store", "Term", "open_store"]
 
 DEFAULT_STORE = "./spacekg-store"
 Term = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
@@ -84,6 +86,15 @@ class Store(Protocol):
         ...
 
 
+@runtime_checkable
+class ReplacesInParts(Protocol):
+    """A store whose transactions are bounded requests (a remote server): the writer hands it
+    one (deletion update, quads) part per record instead of one all-or-nothing replace."""
+
+    def replace_parts(self, parts: Sequence[tuple[str, Sequence[ox.Quad]]], *, after: str = "") -> None:
+        ...
+
+
 def open_store(location: str | Path | None = None, *, create: bool = True) -> Store:
     """Open the store named by a STORE string (see module docstring)."""
     spec = str(location) if location is not None else DEFAULT_STORE
@@ -96,9 +107,9 @@ def open_store(location: str | Path | None = None, *, create: bool = True) -> St
 
         return RdflibStore()
     if spec.startswith("sparql:"):
-        raise StoreError(
-            f"{spec}: external SPARQL endpoints are not supported yet; use a folder or memory: as STORE"
-        )
+        from spacekg.graph.sparql_store import SparqlStore
+
+        return SparqlStore.from_spec(spec)
     if spec.startswith("oxigraph:"):
         spec = spec[len("oxigraph:"):]
     from spacekg.graph.oxigraph_store import OxigraphStore
@@ -115,5 +126,10 @@ def opened(location: str | Path | None = None, *, create: bool = True) -> Iterat
     store = open_store(location, create=create)
     try:
         yield store
-    finally:
-        store.close()
+    except BaseException:
+        try:  # a failing close (disk full…) must not hide the error that stopped the block
+            store.close()
+        except StoreError:
+            pass
+        raise
+    store.close()

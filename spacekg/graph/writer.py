@@ -16,15 +16,17 @@ asserted as a triple.
 from __future__ import annotations
 
 import hashlib
+from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 
 import pyoxigraph as ox
 
-from spacekg.graph.store import Store
+from spacekg.graph.store import ReplacesInParts, Store
 from spacekg.model import AssertionRecord, Extraction, Mention, Quantity, QuantityKind, slugify
 from spacekg.vocab import DCTERMS, ITSRDF, NIF, PROV, RDF, RDFS, SCHEMA, SKG, SKGID, SKOS, XSD, expand_curie
 
-__all__ = ["assertion_iri", "entity_iri", "record_iri", "record_quads", "replace_records", "slugify"]
+__all__ = ["assertion_iri", "build_quads", "entity_iri", "minted_entity_quads", "record_iri", "record_quads",
+           "replace_records", "slugify"]
 
 _DEFAULT = ox.DefaultGraph()
 _TRUE = ox.Literal("true", datatype=XSD.boolean)
@@ -94,17 +96,44 @@ def _quantity_quads(node: ox.NamedNode, q: Quantity, graph: ox.NamedNode) -> Ite
         yield quad(SKG.temporalValue, _string(q.temporal))
 
 
-def _minted_entity_quads(m: Mention) -> Iterator[ox.Quad]:
-    node = entity_iri(m.key)
-    yield ox.Quad(node, RDF.type, SKG[m.cls.value], _DEFAULT)
-    yield ox.Quad(node, RDFS.label, ox.Literal(m.label, language="en"), _DEFAULT)
-    yield ox.Quad(node, SKG.minted, _TRUE, _DEFAULT)
-    if m.surface != m.label and m.surface[:1].isupper():
-        yield ox.Quad(node, SKOS.altLabel, ox.Literal(m.surface, language="en"), _DEFAULT)
+def minted_entity_quads(records: Iterable[tuple[AssertionRecord, Sequence[Extraction]]]) -> Iterator[ox.Quad]:
+    """One description per entity the loader minted in these records: the label and class
+    most of its mentions give (ties: the first seen), every other spelling as skos:altLabel.
+    Two records spelling a new name differently ("Hanbit-Nano", "Hanbit Nano") still give
+    the entity exactly one rdfs:label and one class."""
+    labels: dict[str, Counter] = {}
+    classes: dict[str, Counter] = {}
+    spellings: dict[str, dict[str, None]] = {}
+    for _, extractions in records:
+        for x in extractions:
+            for m in x.mentions:
+                if not m.known:
+                    labels.setdefault(m.key, Counter())[m.label] += 1
+                    classes.setdefault(m.key, Counter())[m.cls.value] += 1
+                    spellings.setdefault(m.key, {})[m.label] = None
+                    if m.surface[:1].isupper():
+                        spellings[m.key][m.surface] = None
+    for key, counts in labels.items():
+        node = entity_iri(key)
+        label = counts.most_common(1)[0][0]
+        yield ox.Quad(node, RDF.type, SKG[classes[key].most_common(1)[0][0]], _DEFAULT)
+        yield ox.Quad(node, RDFS.label, ox.Literal(label, language="en"), _DEFAULT)
+        yield ox.Quad(node, SKG.minted, _TRUE, _DEFAULT)
+        for spelling in spellings[key]:
+            if spelling != label:
+                yield ox.Quad(node, SKOS.altLabel, ox.Literal(spelling, language="en"), _DEFAULT)
+
+
+def build_quads(records: Sequence[tuple[AssertionRecord, Sequence[Extraction]]]) -> Iterator[ox.Quad]:
+    """Everything a build of `records` writes: each record's quads and the minted entities."""
+    for record, extractions in records:
+        yield from record_quads(record, extractions)
+    yield from minted_entity_quads(records)
 
 
 def record_quads(record: AssertionRecord, extractions: Sequence[Extraction]) -> Iterator[ox.Quad]:
-    """Every quad one record contributes to the store."""
+    """The quads of one record: its description, assertions and their graphs (the entities
+    it mints are described once per build by `minted_entity_quads`)."""
     rec = record_iri(record.name)
     yield ox.Quad(rec, RDF.type, SKG.AssertionRecord, _DEFAULT)
     yield ox.Quad(rec, SKG.summary, _string(record.summary), _DEFAULT)
@@ -127,8 +156,6 @@ def record_quads(record: AssertionRecord, extractions: Sequence[Extraction]) -> 
         yield describe(SKG.modality, SKG[x.modality.value])
         for i, m in enumerate(x.mentions, start=1):
             yield describe(SKG.mentions, entity_iri(m.key))
-            if not m.known:
-                yield from _minted_entity_quads(m)
             phrase = ox.NamedNode(f"{node.value}/mention/{i}")
             yield ox.Quad(phrase, RDF.type, NIF.Phrase, node)
             yield ox.Quad(phrase, NIF.referenceContext, node, node)
@@ -174,6 +201,11 @@ DELETE {{ GRAPH ?a {{ ?s ?p ?o }} }} WHERE {{ ?a <{derived}> {rec} . GRAPH ?a {{
 DELETE {{ ?a ?p ?o }} WHERE {{ ?a <{derived}> {rec} ; ?p ?o }} ;
 DELETE WHERE {{ {rec} ?p ?o }} ;
 """
+def _redescribe(minted: Iterable[str]) -> str:
+    """Deletes the earlier description (class, labels) of minted entities this build describes."""
+    return (f"DELETE {{ ?e ?p ?o }} WHERE {{\n  VALUES ?e {{ {' '.join(minted)} }}\n"
+            f"  VALUES ?p {{ <{RDF.type.value}> <{RDFS.label.value}> <{SKOS.altLabel.value}> }}\n"
+            f"  ?e <{SKG.minted.value}> true ; ?p ?o .\n}} ;\n")
 # Minted entities that no assertion mentions any more (after an edit) are removed too.
 _DROP_ORPHANS = f"""
 DELETE {{ ?e ?p ?o }} WHERE {{
@@ -186,9 +218,20 @@ DELETE {{ ?e ?p ?o }} WHERE {{
 def replace_records(store: Store, records: Iterable[tuple[AssertionRecord, Sequence[Extraction]]],
                     extra: Iterable[ox.Quad] = (), replace_graphs: Iterable[ox.NamedNode] = ()) -> None:
     """Replace each record's earlier version (its assertions, graphs and description) and
-    the `replace_graphs` whole with the new quads and `extra`, all or nothing."""
-    parts, quads = [f"DROP SILENT GRAPH {g} ;\n" for g in replace_graphs], list(extra)
-    for record, extractions in records:
-        parts.append(_DROP_RECORD.format(derived=PROV.wasDerivedFrom.value, rec=record_iri(record.name)))
-        quads.extend(record_quads(record, extractions))
-    store.replace("".join(parts).rstrip().rstrip(";"), quads, after=_DROP_ORPHANS)
+    the `replace_graphs` whole with the new quads and `extra`, all or nothing — or, on a
+    store of bounded requests (`ReplacesInParts`, a remote server), one record at a time."""
+    records = list(records)
+    head = [f"DROP SILENT GRAPH {g} ;\n" for g in replace_graphs]
+    shared = [*extra, *minted_entity_quads(records)]
+    minted = sorted({str(q.subject) for q in shared if q.predicate == SKG.minted})
+    if minted:  # this build's description of a minted entity replaces an earlier build's
+        head.append(_redescribe(minted))
+    parts = [("".join(head), shared)] + [
+        (_DROP_RECORD.format(derived=PROV.wasDerivedFrom.value, rec=record_iri(record.name)),
+         list(record_quads(record, extractions)))
+        for record, extractions in records]
+    if isinstance(store, ReplacesInParts):
+        store.replace_parts([(before.rstrip().rstrip(";"), quads) for before, quads in parts], after=_DROP_ORPHANS)
+        return
+    store.replace("".join(before for before, _ in parts).rstrip().rstrip(";"),
+                  [q for _, quads in parts for q in quads], after=_DROP_ORPHANS)

@@ -46,13 +46,14 @@ def _decode(data: bytes, source: str) -> str:
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
+        decoded = exc.object  # the bytes after any BOM: exc.start counts from there
+        line = len(re.findall(rb"\r\n|\r|\n", decoded[: exc.start])) + 1
         raise RecordError(
-            source, f"not valid UTF-8 (byte 0x{data[exc.start]:02x}); save the file as UTF-8", line=line
+            source, f"not valid UTF-8 (byte 0x{decoded[exc.start]:02x}); save the file as UTF-8", line=line
         ) from exc
     bad = next((c for c in text if _is_forbidden_control(c)), None)
     if bad is not None:
-        line = text[: text.index(bad)].count("\n") + 1
+        line = len(re.findall(r"\r\n|\r|\n", text[: text.index(bad)])) + 1  # CR-only files too
         raise RecordError(source, f"control character U+{ord(bad):04X} in text; is this a binary file?", line=line)
     return text
 
@@ -173,6 +174,9 @@ def _jsonl_rows(text: str, path: Path) -> Iterator[tuple[int, dict]]:
             row = json.loads(line)
         except json.JSONDecodeError as exc:
             raise RecordError(path.name, f"not a JSON object: {exc.msg}", line=line_no) from exc
+        except (ValueError, RecursionError) as exc:  # a number too long to convert, or nesting too deep
+            reason = "nested too deeply" if isinstance(exc, RecursionError) else str(exc).split(";")[0]
+            raise RecordError(path.name, f"not a JSON object: {reason}", line=line_no) from None
         if not isinstance(row, dict):
             raise RecordError(path.name, "each line must be a JSON object with 'text' and 'rank'", line=line_no)
         yield line_no, row

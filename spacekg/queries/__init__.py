@@ -7,12 +7,14 @@ A query file starts with comment lines that describe it::
     # param: ?entity entity  an entity: label, acronym, alias, IRI or Wikidata ID  example: MOD
 
 Parameter kinds: ``entity`` (resolved to one entity IRI; an ambiguous value is an error
-listing the candidates), ``iri``, ``string``, ``integer``. Values are bound as RDF terms
+listing the candidates; an unknown one lists close names), ``iri`` (an IRI, or a CURIE with one of
+spacekg's prefixes such as ``skg:Organization``), ``string``, ``integer``. Values are bound as RDF terms
 through the store's substitutions, never pasted into the query text.
 """
 
 from __future__ import annotations
 
+import difflib
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
@@ -153,6 +155,34 @@ PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
 SELECT DISTINCT ?entity ?label ?wd WHERE { ?entity owl:sameAs ?wd ; rdfs:label ?label }
 """
 _ENTITY_EXISTS = "SELECT ?entity ?label WHERE { ?entity <http://www.w3.org/2000/01/rdf-schema#label> ?label } LIMIT 1"
+_ENTITY_NAMES = """
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+PREFIX skg: <https://w3id.org/spacekg/ontology#>
+SELECT DISTINCT ?entity ?label ?name WHERE {
+  ?entity rdfs:label ?label ; rdfs:label|skos:altLabel|skg:acronym ?name ; a ?class .
+  FILTER(STRSTARTS(STR(?class), STR(skg:)))
+}
+"""
+
+
+def _candidates(store: Store, value: str, limit: int = 5) -> dict[str, str]:
+    """Entities whose name is close to `value` (a typo) or contains it as a word, for the
+    error message of an unknown entity: {IRI: label}."""
+    names: dict[str, dict[str, str]] = {}
+    for entity, label, name in store.query(_ENTITY_NAMES).rows:
+        names.setdefault(name.value.lower(), {})[entity.value] = label.value
+    wanted = value.lower()
+    close = difflib.get_close_matches(wanted, list(names), n=limit, cutoff=0.75)
+    if len(wanted) >= 3:
+        word = re.compile(rf"(?<!\w){re.escape(wanted)}(?!\w)")
+        close += sorted(n for n in names if n not in close and word.search(n))
+    found: dict[str, str] = {}
+    for name in close:
+        for iri, label in sorted(names[name].items()):
+            if len(found) < limit:
+                found.setdefault(iri, label)
+    return found
 
 
 def resolve_entity(store: Store, value: str) -> ox.NamedNode:
@@ -180,10 +210,21 @@ def resolve_entity(store: Store, value: str) -> ox.NamedNode:
     if len(entities) == 1:
         return ox.NamedNode(next(iter(entities)))
     if not entities:
-        raise ParameterError(f"no entity is called {value!r}; try a label, acronym, IRI or Wikidata ID "
+        near = _candidates(store, value)
+        listed = "; ".join(f"{label} <{iri}>" for iri, label in near.items())
+        hint = f"; close candidates: {listed}; pass one of them, or" if near else "; try"
+        raise ParameterError(f"no entity is called {value!r}{hint} a label, acronym, IRI or Wikidata ID "
                              "('spacekg query entities-by-class' lists them)")
     listed = "; ".join(f"{label} <{iri}>" for iri, label in sorted(entities.items()))
     raise ParameterError(f"{value!r} is ambiguous: it names {len(entities)} entities: {listed}; pass one IRI instead")
+
+
+def _expand(value: str) -> str:
+    """``skg:Organization`` → its IRI when the prefix is one of ours; anything else as given."""
+    prefix, sep, local = value.partition(":")
+    if sep and prefix in PREFIXES and not local.startswith("//"):
+        return PREFIXES[prefix] + local
+    return value
 
 
 def bind_params(store: Store, query: NamedQuery, values: Mapping[str, str]) -> dict[str, Term]:
@@ -205,7 +246,7 @@ def bind_params(store: Store, query: NamedQuery, values: Mapping[str, str]) -> d
             bindings[name] = resolve_entity(store, raw)
         elif kind == "iri":
             try:
-                bindings[name] = ox.NamedNode(raw)
+                bindings[name] = ox.NamedNode(_expand(raw.strip()))
             except ValueError as exc:
                 raise ParameterError(f"--param {name}: {raw!r} is not a valid IRI ({exc})") from None
         elif kind == "integer":
