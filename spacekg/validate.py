@@ -28,6 +28,7 @@ import rdflib
 from rdflib.namespace import SH
 
 from spacekg.errors import RecordError, ValidationError
+from spacekg.graph.rdflib_store import to_rdflib
 from spacekg.ontology import ONTOLOGY_GRAPH, ontology_quads, read_resource
 from spacekg.vocab import PREFIXES, XSD
 
@@ -131,22 +132,6 @@ def _quiet_rdflib() -> Iterator[None]:
         logger.disabled = before
 
 
-def _term(term: Any) -> rdflib.term.Node:
-    """A pyoxigraph term as rdflib's; xsd:string literals become plain literals, which rdflib
-    (unlike RDF 1.1) would otherwise treat as different from the shapes' strings."""
-    if isinstance(term, ox.NamedNode):
-        return rdflib.URIRef(term.value)
-    if isinstance(term, ox.BlankNode):
-        return rdflib.BNode(term.value)
-    if isinstance(term, ox.Literal):
-        if term.language:
-            return rdflib.Literal(term.value, lang=term.language)
-        if term.datatype.value == _XSD_STRING:
-            return rdflib.Literal(term.value)
-        return rdflib.Literal(term.value, datatype=rdflib.URIRef(term.datatype.value))
-    raise TypeError(f"RDF-star triple terms are not supported: {term}")
-
-
 def union_graph(quads: Iterable[ox.Quad], *, with_ontology: bool = True) -> rdflib.Graph:
     """The union of the quads' graphs as one rdflib graph, plus the packaged ontology when
     the quads do not carry the ontology graph themselves (its subclass axioms drive SHACL)."""
@@ -156,9 +141,9 @@ def union_graph(quads: Iterable[ox.Quad], *, with_ontology: bool = True) -> rdfl
         batch = []
         for q in quads:
             has_ontology = has_ontology or q.graph_name == ONTOLOGY_GRAPH
-            batch.append((_term(q.subject), _term(q.predicate), _term(q.object), graph))
+            batch.append((to_rdflib(q.subject), to_rdflib(q.predicate), to_rdflib(q.object), graph))
         if with_ontology and not has_ontology:
-            batch.extend((_term(q.subject), _term(q.predicate), _term(q.object), graph)
+            batch.extend((to_rdflib(q.subject), to_rdflib(q.predicate), to_rdflib(q.object), graph)
                          for q in ontology_quads() if q.graph_name == ONTOLOGY_GRAPH)
         graph.addN(batch)
     return graph

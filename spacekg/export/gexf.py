@@ -258,92 +258,66 @@ def _compile_edge(columns: tuple[Attribute, ...], *, directed: bool, multigraph:
 _SEQUENCES = frozenset({list, tuple})
 _BOOLEANS = {True: "true", False: "false"}
 _SYMMETRIC = {True: ' type="undirected"', False: ""}
+_SAFE_KEY = re.compile(r"[A-Za-z_][\w.\-]*")
 
 
 class _NotFast(Exception):
     """A batch the fast path cannot render exactly as `render` would."""
 
 
-def _list_column(name: str) -> Callable[[tuple[dict, ...]], Iterable[object]]:
-    get = itemgetter(name)
-
-    def extract(datas: tuple[dict, ...]) -> Iterable[object]:
-        values = list(map(get, datas))
-        if not set(map(type, values)) <= _SEQUENCES:
-            raise _NotFast
-        items = list(chain.from_iterable(values))
-        if "" in items or "null" in items or _LIST_NEEDS_WORK.search("".join(items)):  # join: TypeError unless str
-            raise _NotFast
-        return map(", ".join, values)
-
-    return extract
-
-
-def _lookup_column(name: str, table: dict) -> Callable[[tuple[dict, ...]], Iterable[object]]:
-    get = itemgetter(name)
-    return lambda datas: map(table.__getitem__, map(get, datas))
-
-
-def _plain_column(name: str) -> Callable[[tuple[dict, ...]], Iterable[object]]:
-    get = itemgetter(name)
-    return lambda datas: map(get, datas)
+def _check_lists(values: list) -> None:
+    """Raise `_NotFast` unless every value is a list (or tuple) of strings that need neither
+    quoting (Gephi's list syntax) nor escaping (XML): the batch renderer joins them as they are."""
+    if not set(map(type, values)) <= _SEQUENCES:
+        raise _NotFast
+    items = list(chain.from_iterable(values))
+    if "" in items or "null" in items or _LIST_NEEDS_WORK.search("".join(items)):  # join: TypeError unless str
+        raise _NotFast
 
 
 def _compile_fast_edges(columns: tuple[Attribute, ...], first: dict, render: Callable[[dict], str], *,
                         directed: bool, multigraph: bool) -> Callable[[list, int], str | None] | None:
-    """A function rendering a whole batch of edges column by column, or ``None`` when this
-    graph's edges do not suit it.
+    """A function rendering a whole batch of edges with one f-string per edge, or ``None``
+    when this graph's edges do not suit it.
 
-    Each column is pulled out of the batch with C-level loops (``map``, ``itemgetter``,
-    the memos' ``__getitem__``) and the edges are written by one f-string in a list
-    comprehension over the zipped columns, generated once per export (as dataclasses
-    generate ``__init__``); column names enter it only escaped, inside its literal text.
-
-    A batch qualifies when every edge has the same keys as `first`, every value has the
-    type its column expects, every string value has already been escaped once (it is looked
-    up in the memos `render` fills: a miss raises KeyError) and no list item needs quoting
-    or escaping. Then an edge costs one f-string instead of a dozen Python calls; a batch
-    that does not qualify returns ``None`` and is rendered edge by edge by `render`, which
-    writes the same text (a test holds the two paths to that).
+    The function is generated once per export (as dataclasses generate ``__init__``): a list
+    comprehension whose f-string reads each column straight from the edge's data, with the
+    checks that keep its text identical to `render`'s done for the whole batch at C speed.
+    A batch qualifies when every edge has the same keys as `first`, integers are ints,
+    every string value has already been escaped once (it is looked up in the memos `render`
+    fills: a miss raises KeyError) and no list item needs quoting or escaping; a batch that
+    does not qualify returns ``None`` and is rendered edge by edge by `render`, which writes
+    the same text (a test holds the two paths to that). Column names enter the generated
+    code only after matching a plain-name pattern.
     """
     memos = render.__globals__  # the slow path's memos (_labels, _memo_<j>) and the node ids (_ids)
     keys = set(first)
     used = keys & ({"label", "weight"} | {c.name for c in columns} | ({"symmetric"} if directed else set()))
-    if keys - used:
-        return None  # keys the writer ignores: a batch could hide a column behind them
-    pieces: list[str] = ['      <edge id="', "{i}", '" source="', "{s}", '" target="', "{t}", '"']
-    extractors: list[Callable[[tuple[dict, ...]], Iterable[object]]] = []
-
-    def field(spec: str = "") -> str:  # the last extractor's value, as an f-string replacement field
-        return "{x" + str(len(extractors) - 1) + spec + "}"
-
+    if keys - used or not all(_SAFE_KEY.fullmatch(k) for k in keys):
+        return None  # keys the writer ignores (a batch could hide a column behind them), or odd names
+    pieces = ['      <edge id="', "{i}", '" source="', "{_ids[u]}", '" target="', "{_ids[v]}", '"']
+    checks: list[str] = []
     if directed and "symmetric" in keys:
-        extractors.append(_lookup_column("symmetric", _SYMMETRIC))
-        pieces.append(field())
+        pieces.append('{_SYMMETRIC[d["symmetric"]]}')
     if "label" in keys:
-        extractors.append(_lookup_column("label", memos["_labels"]))  # type: ignore[arg-type]
-        label = field()
+        label = '{_labels[d["label"]]}'
         pieces += [' label="', label, '" kind="', label, '"'] if multigraph else [' label="', label, '"']
     if "weight" in keys:
-        extractors.append(_plain_column("weight"))
-        pieces += [' weight="', field(":d"), '"']  # ValueError for a float: the slow path writes those
+        pieces += [' weight="', '{d["weight"]:d}', '"']  # ValueError for a float: the slow path writes those
     attvalues: list[str] = []
     for j, column in enumerate(columns):
         name = column.name
         if name not in keys:
             continue
         if column.type in _INTEGER_TYPES:
-            extractors.append(_plain_column(name))
-            value = [field(":d")]
+            value = [f'{{d["{name}"]:d}}']
         elif column.type == "boolean":
-            extractors.append(_lookup_column(name, _BOOLEANS))
-            value = [field()]
+            value = [f'{{_BOOLEANS[d["{name}"]]}}']
         elif column.type.startswith("list"):
-            extractors.append(_list_column(name))
-            value = ["[", field(), "]"]
+            value = ["[", f'{{", ".join(d["{name}"])}}', "]"]
+            checks.append(f'_check_lists(list(map(_itemgetter("{name}"), datas)))')
         elif f"_memo_{j}" in memos:  # a string column
-            extractors.append(_lookup_column(name, memos[f"_memo_{j}"]))  # type: ignore[arg-type]
-            value = [field()]
+            value = [f'{{_memo_{j}[d["{name}"]]}}']
         else:
             return None  # real numbers are left to the slow path (INF, NaN)
         attvalues += [f'<attvalue for="{attr(name)}" value="', *value, '"/>']
@@ -352,23 +326,22 @@ def _compile_fast_edges(columns: tuple[Attribute, ...], first: dict, render: Cal
                       for p in pieces)
     quotes = "'" * 3
     if "\\" in literal or quotes in literal:
-        return None  # cannot be written as a triple-quoted f-string: let the slow path do it
-    names = "".join(f", x{k}" for k in range(len(extractors)))
+        return None  # cannot be written as a triple-quoted f-string: the slow path does it
     source = "\n".join([
         "def fast(batch, start):",
-        "    us, vs, datas = zip(*batch)",
+        "    datas = [d for _, _, d in batch]",
         f"    if set(map(len, datas)) != {{{len(keys)}}}:",
         "        return None",
         "    try:",
-        "        columns = [extract(datas) for extract in _extractors]",
-        f"        return ''.join([f{quotes}{literal}{quotes} for i, s, t{names} in zip(",
-        "            range(start, start + len(batch)), map(_ids.__getitem__, us), map(_ids.__getitem__, vs), *columns)])",
+        *(f"        {check}" for check in checks),
+        f"        return ''.join([f{quotes}{literal}{quotes} for i, (u, v, d) in enumerate(batch, start)])",
         "    except (_NotFast, KeyError, TypeError, ValueError):",
         "        return None",
     ])
-    namespace = {"_extractors": tuple(extractors), "_ids": memos["_ids"], "_NotFast": _NotFast}
-    exec(compile(source, "<gexf fast edges>", "exec"), namespace)
-    return namespace["fast"]  # type: ignore[return-value]
+    memos.update({"_SYMMETRIC": _SYMMETRIC, "_BOOLEANS": _BOOLEANS, "_NotFast": _NotFast,
+                  "_check_lists": _check_lists, "_itemgetter": itemgetter})
+    exec(compile(source, "<gexf fast edges>", "exec"), memos)
+    return memos["fast"]  # type: ignore[return-value]
 
 
 def _declarations(cls: str, columns: tuple[Attribute, ...]) -> Iterator[str]:

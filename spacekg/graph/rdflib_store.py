@@ -17,7 +17,8 @@ __all__ = ["RdflibStore", "from_rdflib", "to_rdflib"]
 
 
 def to_rdflib(term: Term | ox.DefaultGraph | None) -> rdflib.term.Node | None:
-    """A pyoxigraph term as the equal rdflib term."""
+    """A pyoxigraph term as the equal rdflib term; xsd:string literals become plain literals,
+    which RDF 1.1 says are the same but rdflib would otherwise treat as different."""
     if term is None or isinstance(term, ox.DefaultGraph):
         return None
     if isinstance(term, ox.NamedNode):
@@ -27,6 +28,8 @@ def to_rdflib(term: Term | ox.DefaultGraph | None) -> rdflib.term.Node | None:
     if isinstance(term, ox.Literal):
         if term.language:
             return rdflib.Literal(term.value, lang=term.language)
+        if term.datatype.value == str(rdflib.XSD.string):
+            return rdflib.Literal(term.value)
         return rdflib.Literal(term.value, datatype=rdflib.URIRef(term.datatype.value))
     raise TypeError(f"cannot convert {term!r} to rdflib")
 

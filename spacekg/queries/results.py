@@ -16,7 +16,7 @@ from spacekg.graph.store import QueryResult, Term
 from spacekg.queries import compact
 from spacekg.vocab import PREFIXES, XSD
 
-__all__ = ["FORMATS", "cell", "render", "term_json"]
+__all__ = ["FORMATS", "cell", "render", "sparql_json", "term_json"]
 
 FORMATS = ("table", "csv", "tsv", "json", "markdown")
 
@@ -34,7 +34,8 @@ def term_json(term: Term) -> dict:
         elif term.datatype != XSD.string:
             out["datatype"] = term.datatype.value
         return out
-    return {"type": "triple", "value": str(term)}
+    return {"type": "triple", "value": {"subject": term_json(term.subject), "predicate": term_json(term.predicate),
+                                       "object": term_json(term.object)}}
 
 
 def cell(term: Term | None) -> str:
@@ -48,11 +49,12 @@ def cell(term: Term | None) -> str:
     return str(term)
 
 
-def _json(result: QueryResult) -> str:
+def sparql_json(result: QueryResult, *, indent: int | None = 2) -> str:
+    """SPARQL 1.1 Query Results JSON of a SELECT or ASK result."""
     if result.kind == "ask":
-        return json.dumps({"head": {}, "boolean": bool(result.boolean)}, indent=2)
+        return json.dumps({"head": {}, "boolean": bool(result.boolean)}, indent=indent)
     bindings = [{v: term_json(t) for v, t in zip(result.variables, row) if t is not None} for row in result.rows]
-    return json.dumps({"head": {"vars": result.variables}, "results": {"bindings": bindings}}, indent=2,
+    return json.dumps({"head": {"vars": result.variables}, "results": {"bindings": bindings}}, indent=indent,
                       ensure_ascii=False)
 
 
@@ -87,7 +89,7 @@ def render(result: QueryResult, fmt: str) -> str:
     if result.kind == "graph":
         return ox.serialize(result.triples, format=ox.RdfFormat.TURTLE, prefixes=PREFIXES).decode("utf-8")
     if fmt == "json":
-        return _json(result) + "\n"
+        return sparql_json(result) + "\n"
     if result.kind == "ask":
         return ("true" if result.boolean else "false") + "\n"
     if fmt == "csv":

@@ -16,6 +16,7 @@ from xml.sax.saxutils import escape, quoteattr
 import pyoxigraph as ox
 
 from spacekg.graph.store import QueryResult, Term
+from spacekg.queries.results import sparql_json
 from spacekg.vocab import PREFIXES
 
 __all__ = ["GRAPH_FORMATS", "RESULT_FORMATS", "AnswerFormat", "negotiate", "serialize"]
@@ -105,27 +106,8 @@ def negotiate(accept: str | None, offered: tuple[AnswerFormat, ...], *, requeste
     return best if q > 0 else None
 
 
-def _term_json(term: Term) -> dict:
-    if isinstance(term, ox.NamedNode):
-        return {"type": "uri", "value": term.value}
-    if isinstance(term, ox.BlankNode):
-        return {"type": "bnode", "value": term.value}
-    if isinstance(term, ox.Literal):
-        out: dict = {"type": "literal", "value": term.value}
-        if term.language:
-            out["xml:lang"] = term.language
-        elif term.datatype.value != _XSD_STRING:
-            out["datatype"] = term.datatype.value
-        return out
-    return {"type": "triple", "value": {"subject": _term_json(term.subject), "predicate": _term_json(term.predicate),
-                                       "object": _term_json(term.object)}}
-
-
 def _json(result: QueryResult) -> str:
-    if result.kind == "ask":
-        return json.dumps({"head": {}, "boolean": bool(result.boolean)})
-    bindings = [{v: _term_json(t) for v, t in zip(result.variables, row) if t is not None} for row in result.rows]
-    return json.dumps({"head": {"vars": result.variables}, "results": {"bindings": bindings}}, ensure_ascii=False)
+    return sparql_json(result, indent=None)
 
 
 def _term_xml(term: Term) -> str:
