@@ -1,7 +1,7 @@
 """spacekg: assertion records about space policy, as an RDF knowledge graph.
 
 Library first: `build` records into a `Store` opened with `open_store`, ask it with
-`run_query` (named queries from `library()`), write it out with `export`, and check it
+`run_query` (named queries from `library()`), write it out with `export_store`, and check it
 against the SHACL shapes with `validate_store` / `validate_file`.
 """
 
@@ -21,7 +21,7 @@ from spacekg.errors import (
     StoreLockedError,
     ValidationError,
 )
-from spacekg.export import export
+from spacekg.export import export as export_store
 from spacekg.graph.store import QueryResult, Store, open_store
 from spacekg.loaders.extract import extract_record
 from spacekg.loaders.records import read_records
@@ -47,7 +47,7 @@ __all__ = [
     "ValidationReport",
     "__version__",
     "build",
-    "export",
+    "export_store",
     "extract_record",
     "library",
     "open_store",

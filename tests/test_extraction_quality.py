@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from spacekg import build, export, open_store
+from spacekg import build, export_store, open_store
 from tests.conftest import FIXTURES, ROOT, SHIPPED_RECORD
 
 _spec = importlib.util.spec_from_file_location("spacekg_score", Path(__file__).parent / "eval" / "score.py")
@@ -30,7 +30,7 @@ def scored(records: list[Path], gold_files: list[Path], tmp_path: Path) -> list:
     build(records, store)
     out = tmp_path / "out.trig"
     with out.open("wb") as fh:
-        export(store, fh, format="trig")
+        export_store(store, fh, format="trig")
     graph = score.Graph(out)
     index = score.assertion_index(graph)
     return [score.score_record(graph, score.Gold(g), index, verbose=True) for g in gold_files]
