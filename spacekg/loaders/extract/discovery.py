@@ -130,8 +130,8 @@ _NOT_NAME_START = frozenset("""
 a an the this that these those there their its it his her our we they he she i in on at by for with
 while although after before during despite since both all most some many such other each every any
 no not yet but and or if as when where which who what how why also however meanwhile moreover
-cooperation budgets budget experts expert officials new recent earlier later today
-sectors licensed under over about around across between among within without through
+experts expert officials new recent earlier later today
+under over about around across between among within without through
 """.split()) | frozenset(_MONTHS)
 _LOWER_SUFFIXES = re.compile(r"(?i)-(?:based|built|led|made|funded|owned|related|focused|backed|class|style|era|"
                              r"level|wide|anchored|sized|specific|centric|run|developed|designed|launched|"
