@@ -4,13 +4,11 @@ the sentence names, else of the country the record talks about most
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import replace
 from functools import cache
-from importlib import resources
 
 from spacekg.loaders.extract.entities import RecordContext
+from spacekg.loaders.extract.tables import read_table
 from spacekg.model import EntityClass, Mention, Quantity
 
 __all__ = ["resolve_currencies"]
@@ -18,9 +16,7 @@ __all__ = ["resolve_currencies"]
 
 @cache
 def _table() -> dict[str, list[tuple[str, str]]]:
-    text = resources.files(__package__).joinpath("ambiguous_currencies.tsv").read_text(encoding="utf-8")
-    rows = csv.DictReader(io.StringIO("\n".join(ln for ln in text.splitlines() if ln and not ln.startswith("#"))),
-                          delimiter="\t")
+    rows = read_table("ambiguous_currencies.tsv")
     table: dict[str, list[tuple[str, str]]] = {}
     for row in rows:
         table.setdefault(row["word"], []).append((row["country"], row["code"]))

@@ -24,14 +24,12 @@ A name with no such evidence is not minted: a missed entity costs less than a wr
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
 
+from spacekg.loaders.extract.tables import read_table
 from spacekg.model import EntityClass
 
 __all__ = [
@@ -77,32 +75,26 @@ class Known:
     kind: str  # "name", "acronym" or "demonym"
 
 
-def _read_tsv(name: str) -> list[dict[str, str]]:
-    text = resources.files(__package__).joinpath(name).read_text(encoding="utf-8")
-    lines = [line for line in text.splitlines() if line.strip() and not line.startswith("#")]
-    return list(csv.DictReader(io.StringIO("\n".join(lines)), delimiter="\t"))
-
-
 @cache
 def titles() -> dict[str, Title]:
     """Titles by their casefolded text (``titles.tsv``)."""
     return {
         row["title"].casefold(): Title(row["title"], row["role"], row["scope"],
                                        EntityClass(row["implies"]) if row.get("implies") else None)
-        for row in _read_tsv("titles.tsv")
+        for row in read_table("titles.tsv")
     }
 
 
 @cache
 def name_heads() -> dict[tuple[str, ...], EntityClass]:
     """Head words of names by casefolded word tuple (``name_heads.tsv``)."""
-    return {tuple(row["head"].casefold().split()): EntityClass(row["class"]) for row in _read_tsv("name_heads.tsv")}
+    return {tuple(row["head"].casefold().split()): EntityClass(row["class"]) for row in read_table("name_heads.tsv")}
 
 
 @cache
 def class_nouns() -> dict[str, EntityClass]:
     """Common nouns that tell an unknown name's class (``class_nouns.tsv``)."""
-    return {row["noun"]: EntityClass(row["class"]) for row in _read_tsv("class_nouns.tsv")}
+    return {row["noun"]: EntityClass(row["class"]) for row in read_table("class_nouns.tsv")}
 
 
 @cache

@@ -18,17 +18,15 @@ itself states it —
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from functools import cache
-from importlib import resources
 
 from spacekg.loaders.extract.discovery import Title, title_pattern, titles
 from spacekg.loaders.extract.entities import RecordContext
 from spacekg.loaders.extract.polarity import negation_positions
+from spacekg.loaders.extract.tables import read_table
 from spacekg.model import Budget, EntityClass, Fact, Mention, Quantity, QuantityKind
 
 __all__ = ["find_budgets", "find_facts"]
@@ -92,9 +90,7 @@ def _classes(spec: str) -> frozenset[EntityClass]:
 @cache
 def relation_verbs() -> tuple[_Verb, ...]:
     """The verb table (``relation_verbs.tsv``), compiled once."""
-    text = resources.files(__package__).joinpath("relation_verbs.tsv").read_text(encoding="utf-8")
-    rows = csv.DictReader(io.StringIO("\n".join(ln for ln in text.splitlines() if ln and not ln.startswith("#"))),
-                          delimiter="\t")
+    rows = read_table("relation_verbs.tsv")
     return tuple(
         _Verb(row["predicate"], re.compile(rf"\b(?:{row['active']})\b"),
               re.compile(rf"\b(?:is|are|was|were|been|being)\s+(?:\w+ly\s+)?(?:{row['passive']})\s+by\b")
