@@ -22,7 +22,7 @@ from collections.abc import Iterable, Iterator, Sequence
 import pyoxigraph as ox
 
 from spacekg.graph.store import ReplacesInParts, Store
-from spacekg.model import AssertionRecord, Extraction, Mention, Quantity, QuantityKind, slugify
+from spacekg.model import AssertionRecord, Extraction, Quantity, QuantityKind, slugify
 from spacekg.vocab import DCTERMS, ITSRDF, NIF, PROV, RDF, RDFS, SCHEMA, SKG, SKGID, SKOS, XSD, expand_curie
 
 __all__ = ["assertion_iri", "build_quads", "entity_iri", "minted_entity_quads", "record_iri", "record_quads",
@@ -32,7 +32,7 @@ _DEFAULT = ox.DefaultGraph()
 _TRUE = ox.Literal("true", datatype=XSD.boolean)
 _FALSE = ox.Literal("false", datatype=XSD.boolean)
 _SYMMETRIC = {"skg:metWith", "skg:partnersWith"}
-_UNIT_OF_KIND = {QuantityKind.MULTIPLIER: "times", QuantityKind.COUNT: None}
+_UNIT_OF_KIND = {QuantityKind.MULTIPLIER: "times"}  # a unit the reader may leave implicit
 
 
 def record_iri(name: str) -> ox.NamedNode:

@@ -126,8 +126,7 @@ experts expert officials new recent earlier later today
 under over about around across between among within without through
 """.split()) | frozenset(_MONTHS)
 _LOWER_SUFFIXES = re.compile(r"(?i)-(?:based|built|led|made|funded|owned|related|focused|backed|class|style|era|"
-                             r"level|wide|anchored|sized|specific|centric|run|developed|designed|launched|"
-                             r"Japan|U\.?S\.?)$")
+                             r"level|wide|anchored|sized|specific|centric|run|developed|designed|launched)$")
 _DIRECTIONS = frozenset("northern southern eastern western central north south east west upper lower".split())
 _POSSESSIVE = re.compile(r"['’]s?$")
 _PERSON_AFTER = re.compile(

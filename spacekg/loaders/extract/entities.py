@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from functools import cache
 
-from spacekg.loaders.extract.discovery import Candidate, Known, acronym_definitions, discover
+from spacekg.loaders.extract.discovery import Candidate, Known, acronym_definitions, discover, title_pattern
 from spacekg.loaders.extract.gazetteer import Gazetteer, NameMatch, Token, tokenize
 from spacekg.loaders.extract.quantities import extract_quantities
 from spacekg.model import AssertionRecord, EntityClass, Mention, Quantity, QuantityKind, slugify
@@ -48,13 +48,10 @@ def _listed_countries(known: Iterable[ReferenceEntity]) -> list[ReferenceEntity]
     return listed
 
 
-# Titles that name the head of a country on their own ("Prime Minister Takaichi").
-# A bare title ("the Prime Minister") refers to the one person the record names with it.
-_TITLE = re.compile(
-    r"\b(?P<title>Prime\s+Minister|President|Chancellor|Premier|Vice\s+President|Administrator|"
-    r"Director[\s-]General|Director|Chairman|Chairwoman|Chairperson|Chair|Chief\s+Executive|CEO|Minister|"
-    r"Secretary[\s-]General|Secretary|Commander|Governor)\b"
-)
+def _titles_in(text: str):
+    """The capitalised titles of ``titles.tsv`` written in `text` ("Prime Minister",
+    "Director-General"); a lowercase role ("engineer") is no title a record refers back to."""
+    return (t for t in title_pattern().finditer(text) if t.group()[:1].isupper())
 
 
 def _norm_title(title: str) -> str:
@@ -159,13 +156,13 @@ def _capability_words() -> frozenset[str]:
 def _titled_people(text: str, matches: list[NameMatch], gazetteer: Gazetteer):
     """(title, person key) for each "Title Name" in the text whose name is a known person."""
     starts = {m.start: m for m in matches}
-    for t in _TITLE.finditer(text):
+    for t in _titles_in(text):
         after = t.end()
         while after < len(text) and text[after] == " ":
             after += 1
         m = starts.get(after)
         if m and len(m.keys) == 1 and gazetteer.entities[m.keys[0]].cls is EntityClass.PERSON:
-            yield t.group("title"), m.keys[0]
+            yield t.group(), m.keys[0]
 
 
 def _resolve(match: NameMatch, sentence_countries: set[str], context: RecordContext) -> str | None:
@@ -218,7 +215,7 @@ def find_mentions(text: str, context: RecordContext, tokens: list[Token] | None 
                 if len(inner.keys) == 1 and context.entity(inner.keys[0]).cls is EntityClass.CAPABILITY:
                     mentions.append(_mention(context, inner.keys[0], text, inner.start, inner.end, "nested capability"))
     # a bare title ("the Prime Minister's visit") refers to the one person the record names with it
-    for t in _TITLE.finditer(text):
+    for t in _titles_in(text):
         if any(s <= t.start() < e for s, e in covered):
             continue
         rest = text[t.end():]
@@ -227,9 +224,9 @@ def find_mentions(text: str, context: RecordContext, tokens: list[Token] | None 
         before = text[:t.start()].rstrip()
         if not re.search(r"\bthe$", before, re.IGNORECASE):
             continue
-        holder = context.holder_of(t.group("title"))
+        holder = context.holder_of(t.group())
         if holder:
-            mentions.append(_mention(context, holder, text, t.start(), t.end(), f"bare title '{t.group('title')}'",
+            mentions.append(_mention(context, holder, text, t.start(), t.end(), f"bare title '{t.group()}'",
                                      "title"))
     mentions.sort(key=lambda x: (x.start, x.end))
     return mentions

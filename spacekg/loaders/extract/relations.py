@@ -373,13 +373,11 @@ def _holder(text: str, mentions: list[Mention], amount: Quantity, word: re.Match
                                                       for o in in_clause))]
     if in_clause:
         holder = in_clause[0]
+        program = next((m for m in mentions if m.start > holder.end and m.cls is EntityClass.PROGRAM), None)
+        moves_money_to_program = program is not None and re.search(
+            r"(?i)\b(?:funding|budget|money)\s+for\s+(?:the\s+)?$", text[holder.end:program.start])
         possessed = re.match(r"['’]s?\b", text[holder.end:])
-        program_funding = re.search(r"(?i)\b(?:funding|budget|money)\s+for\s+(?:the\s+)?$",
-                                    text[:next((m.start for m in mentions if m.start > holder.end
-                                                and m.cls is EntityClass.PROGRAM), 0)] or "")
-        if not possessed and program_funding and program_funding.start() > holder.end:
-            return None
-        return holder
+        return None if moves_money_to_program and not possessed else holder
     # "a budget of $X for NASA" / "went to ESA's programmes" / "allocated $X to ISRO"
     after = [m for m in actors if m.start > amount.end
              and re.search(r"(?i)\b(?:to|for)\s+(?:the\s+)?$", text[:m.start])]
