@@ -40,7 +40,7 @@ class Dataset:
     prefix: str
     country: str
     classes: dict[str, tuple[str, ...]]
-    properties: tuple[str, ...]
+    properties: dict[str, str]  # property IRI → its name
 
     @property
     def graph(self) -> ox.NamedNode:
@@ -70,15 +70,15 @@ def datasets() -> dict[str, Dataset]:
     classes: dict[str, dict[str, list[str]]] = {}
     for row in _table("classes.tsv"):
         classes.setdefault(row["dataset"], {}).setdefault(row["skg_class"], []).append(row["external_class"])
-    properties: dict[str, list[str]] = {}
+    properties: dict[str, dict[str, str]] = {}
     for row in _table("properties.tsv"):
-        properties.setdefault(row["dataset"], []).append(row["property"])
+        properties.setdefault(row["dataset"], {})[row["property"]] = row["label"]
     return {
         row["name"]: Dataset(
             name=row["name"], endpoint=row["endpoint"], namespace=row["namespace"], prefix=row["prefix"],
             country=row["country"],
             classes={k: tuple(v) for k, v in classes.get(row["name"], {}).items()},
-            properties=tuple(properties.get(row["name"], ())),
+            properties=properties.get(row["name"], {}),
         )
         for row in _table("datasets.tsv")
     }

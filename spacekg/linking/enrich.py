@@ -23,7 +23,7 @@ from spacekg.graph.sparql_store import SparqlStore
 from spacekg.graph.store import Store
 from spacekg.linking import dataset as get_dataset
 from spacekg.linking.reconcile import values_block, with_blocks
-from spacekg.vocab import RDF, XSD
+from spacekg.vocab import RDF, RDFS, XSD
 
 __all__ = ["EnrichReport", "enrich", "linked_items"]
 
@@ -85,6 +85,8 @@ def enrich(store: Store, *, dataset: str = "wikidata", endpoint: str | None = No
     ended = now()
     graph = ds.graph
     quads = [ox.Quad(t.subject, t.predicate, t.object, graph) for t in sorted(triples, key=str)]
+    quads += [ox.Quad(ox.NamedNode(iri), RDFS.label, ox.Literal(name, language="en"), graph)
+              for iri, name in sorted(ds.properties.items())]
     quads += _provenance(graph, url, template, started, ended, len(items))
     store.replace(f"DROP SILENT GRAPH <{graph.value}>", quads)
     return EnrichReport(ds.name, url, graph.value, len(items), len(triples), queries)
