@@ -1,4 +1,4 @@
-"""A Wikidata stand-in for the linking tests: a real `oxigraph serve` on 127.0.0.1 loaded with
+"""A Wikidata (and DBpedia) stand-in for the linking tests: a real `oxigraph serve` on 127.0.0.1 loaded with
 tests/data/wikidata-fixture.ttl (started and stopped here), and a store built from the shipped
 record for each test module."""
 
@@ -16,19 +16,22 @@ from tests.server.conftest import oxigraph_binary, oxigraph_serve
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 FIXTURE = DATA / "wikidata-fixture.ttl"
+DBPEDIA_FIXTURE = DATA / "dbpedia-fixture.ttl"
 GOLD = DATA / "wikidata-fixture-gold.tsv"
 SHIPPED_RECORD = Path(__file__).resolve().parents[2] / "data" / "records" / "us-japan-space-partnership.txt"
 
 
 @pytest.fixture(scope="session")
 def wikidata_endpoint(tmp_path_factory) -> Iterator[str]:
-    """The query URL of a served copy of the Wikidata-shaped fixture."""
+    """The query URL of a served copy of the Wikidata-shaped fixture (and, beside it in its own
+    namespace, the DBpedia-shaped one)."""
     binary = oxigraph_binary()
     if binary is None:
         pytest.skip("the oxigraph server binary is missing; install the test extras: pip install -e '.[test]'")
     location = tmp_path_factory.mktemp("wikidata-fixture")
-    subprocess.run([binary, "load", "--location", str(location), "--file", str(FIXTURE)], check=True,
-                   capture_output=True, timeout=60)
+    for fixture in (FIXTURE, DBPEDIA_FIXTURE):
+        subprocess.run([binary, "load", "--location", str(location), "--file", str(fixture)], check=True,
+                       capture_output=True, timeout=60)
     with oxigraph_serve(location) as url:
         yield f"{url}/query"
 

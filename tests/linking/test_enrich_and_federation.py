@@ -8,6 +8,7 @@ import pyoxigraph as ox
 import pytest
 from click.testing import CliRunner
 
+from spacekg import open_store
 from spacekg.cli import main
 from spacekg.linking import enrich
 from spacekg.queries import library, run_query
@@ -84,6 +85,7 @@ def test_an_unknown_dataset_is_a_usage_error(tmp_path):
 @pytest.mark.parametrize("bad", ["not a url", "ftp://127.0.0.1/x"])
 def test_a_bad_endpoint_is_a_one_line_error(bad, tmp_path):
     store = tmp_path / "s"
-    CliRunner().invoke(main, ["build", str(SHIPPED_RECORD), "--store", str(store), "-q"])
-    result = CliRunner().invoke(main, ["enrich", "--endpoint", bad, "--store", str(store)])
-    assert result.exit_code == 2 and "spacekg: error:" in result.output
+    open_store(store).close()  # an empty store: the endpoint is refused before anything is asked
+    for command in ("enrich", "link"):
+        result = CliRunner().invoke(main, [command, "--endpoint", bad, "--store", str(store)])
+        assert result.exit_code == 2 and "spacekg: error:" in result.output and "http" in result.output

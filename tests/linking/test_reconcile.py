@@ -8,11 +8,15 @@ from pathlib import Path
 
 import pytest
 
-from spacekg import build, open_store
+import pyoxigraph as ox
+
+from spacekg import open_store
 from spacekg.errors import LinkingError
+from spacekg.graph.sparql_store import SparqlStore
 from spacekg.linking import dataset, reconcile
 from spacekg.linking.reconcile import Candidate, Subject, similarity, write_link_files
 from spacekg.ontology.sssom import curated_mappings, read_sssom
+from spacekg.vocab import RDF, RDFS, SKG
 from tests.linking.conftest import gold_links
 
 DECOYS = {f"http://www.wikidata.org/entity/Q9900000{n}" for n in range(51, 58)}
@@ -67,17 +71,19 @@ def test_link_files_are_sssom_and_the_curated_folder_is_refused(report, tmp_path
     assert {p.name: p.read_bytes() for p in packaged.iterdir()} == before
 
 
-def test_hostile_labels_are_sent_as_terms(wikidata_endpoint, tmp_path):
-    record = tmp_path / "r.txt"
+def test_a_name_full_of_sparql_syntax_travels_as_one_literal(wikidata_endpoint):
     hostile = 'Orbex" } ; DROP ALL ; # Dynamics'
-    record.write_text("Summary.\nEvery atomic assertion extracted from the underlying record, ranked by evidence "
-                      f"strength.\nNASA met with {hostile} CEO Mara Quill.\n", encoding="utf-8")
     store = open_store("memory:")
-    build([record], store, validate=False)
+    entity = ox.NamedNode("https://w3id.org/spacekg/id/orbex-dynamics")
+    store.add_quads([ox.Quad(entity, RDF.type, SKG.Organization, ox.DefaultGraph()),
+                     ox.Quad(entity, RDFS.label, ox.Literal(hostile, language="en"), ox.DefaultGraph())])
+    endpoint = SparqlStore(wikidata_endpoint)
+    count = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
+    before = endpoint.query(count).rows
     report = reconcile(store, endpoint=wikidata_endpoint)
-    assert report.subjects > 0 and not [s for s in report.accepted if "Orbex" in s.subject.label]
-    fixture = reconcile(store, endpoint=wikidata_endpoint)  # the endpoint still answers the same
-    assert [s.item for s in fixture.review] == [s.item for s in report.review]
+    assert [(s.subject.label, s.item) for s in report.accepted] == \
+        [(hostile, "http://www.wikidata.org/entity/Q990000058")]
+    assert endpoint.query(count).rows == before
 
 
 def test_short_forms_never_count_as_a_full_name_match():
@@ -94,3 +100,61 @@ def test_bad_options_are_linking_errors(linked_store):
         reconcile(linked_store, dataset="freebase")
     with pytest.raises(LinkingError, match="--batch"):
         reconcile(linked_store, batch_size=0)
+
+
+def test_dbpedia_reconciliation_uses_its_own_types_and_country(linked_store, wikidata_endpoint):
+    report = reconcile(linked_store, dataset="dbpedia", endpoint=wikidata_endpoint)
+    assert report.skipped_curated == 7
+    assert {(s.subject.label, s.item.rsplit("/", 1)[1]) for s in report.accepted} == {
+        ("Jared Isaacman", "Jared_Isaacman_(fixture)"), ("National Space Council", "National_Space_Council_(fixture)")}
+    reasons = {s.item.rsplit("/", 1)[1]: s.reason for s in report.review}
+    assert reasons == {"Jared_Isaacman_ship_(fixture)": "type disagrees",
+                       "National_Space_Council_Japan_(fixture)": "country disagrees"}
+
+
+def test_requests_are_posts_with_a_descriptive_user_agent_and_429_is_retried(linked_store):
+    """A real HTTP server on 127.0.0.1 answers the first request with 429 and Retry-After: 0."""
+    import http.server
+    import json
+    import threading
+
+    seen: list[tuple[str, str]] = []
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):  # noqa: N802
+            self._answer("GET")
+
+        def do_POST(self):  # noqa: N802
+            self.rfile.read(int(self.headers.get("Content-Length", 0)))
+            self._answer("POST")
+
+        def _answer(self, method):
+            seen.append((method, self.headers.get("User-Agent", "")))
+            if len(seen) == 1:
+                self.send_response(429)
+                self.send_header("Retry-After", "0")
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+                return
+            body = json.dumps({"head": {"vars": ["name", "item"]}, "results": {"bindings": []}}).encode()
+            self.send_response(200)
+            self.send_header("Content-Type", "application/sparql-results+json")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        report = reconcile(linked_store, endpoint=f"http://127.0.0.1:{server.server_port}/sparql", batch_size=100)
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=10)
+    assert report.queries >= 2 and len(seen) == report.queries + 1  # every batch once, the first one twice
+    assert {m for m, _ in seen} == {"POST"}
+    assert all(ua.startswith("spacekg/") and "+https://w3id.org/spacekg" in ua for _, ua in seen)

@@ -125,3 +125,15 @@ def test_malformed_sssom_names_the_file_and_line(edit, message):
 def test_a_duplicate_row_is_an_error():
     with pytest.raises(MappingError, match="m.sssom.tsv:7: the same mapping as line 6"):
         read_sssom(GOOD + GOOD.splitlines()[-1] + "\n", source="m.sssom.tsv")
+
+
+def test_mapping_and_linking_data_files_are_package_data():
+    """They are read through importlib.resources: a wheel without them could not link."""
+    import fnmatch
+    import tomllib
+
+    data = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"]["package-data"]
+    for package, folder, patterns in (("spacekg.ontology", ROOT / "spacekg" / "ontology", ["mappings/*.sssom.tsv"]),
+                                      ("spacekg.linking", ROOT / "spacekg" / "linking", ["*.tsv", "*.rq"])):
+        files = [p.relative_to(folder).as_posix() for pattern in patterns for p in folder.glob(pattern)]
+        assert files and all(any(fnmatch.fnmatch(f, g) for g in data[package]) for f in files), (package, files)
