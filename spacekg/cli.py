@@ -478,6 +478,7 @@ def link(dataset: str, endpoint: str | None, out_dir: str, batch_size: int, thre
     """
     from pathlib import Path
 
+    from spacekg.linking import dataset as get_dataset
     from spacekg.linking import reconcile
     from spacekg.linking.reconcile import write_link_files
 
@@ -490,8 +491,9 @@ def link(dataset: str, endpoint: str | None, out_dir: str, batch_size: int, thre
     table = Table(title=f"Proposed owl:sameAs ({report.dataset})", title_justify="left")
     for col in ("entity", "item", "label", "score"):
         table.add_column(col, justify="right" if col == "score" else "left")
+    ds = get_dataset(report.dataset)
     for s in report.accepted:
-        table.add_row(s.subject.label, s.item, s.item_label, f"{s.score:.2f}")
+        table.add_row(s.subject.label, s.item.replace(ds.namespace, f"{ds.prefix}:"), s.item_label, f"{s.score:.2f}")
     out.print(table)
     out.print(f"{report.summary}\nwrote {proposed} and {review}")
 
@@ -501,9 +503,10 @@ def link(dataset: str, endpoint: str | None, out_dir: str, batch_size: int, thre
 @click.option("--endpoint", metavar="URL", help="SPARQL endpoint (default: the dataset's public one).")
 @click.option("--batch", "batch_size", default=50, show_default=True, type=click.IntRange(1, 500),
               help="Items per query.")
+@click.option("--drop", is_flag=True, help="Remove the dataset's enrichment graph instead; fetch nothing.")
 @store_option
 @handle_errors
-def enrich(dataset: str, endpoint: str | None, batch_size: int, store_spec: str) -> None:
+def enrich(dataset: str, endpoint: str | None, batch_size: int, drop: bool, store_spec: str) -> None:
     """Copy country, inception, website, headquarters, heads and parent organization of every
     linked item into the named graph https://w3id.org/spacekg/graph/enrichment/DATASET, with
     PROV-O provenance; running it again replaces that graph.
@@ -512,8 +515,14 @@ def enrich(dataset: str, endpoint: str | None, batch_size: int, store_spec: str)
     Example:
       spacekg enrich && spacekg query enriched-facts
     """
+    from spacekg.linking import drop_enrichment
     from spacekg.linking import enrich as enrich_store
 
+    if drop:
+        with opened(store_spec, create=False) as store:
+            removed = drop_enrichment(store, dataset=dataset)
+        _stdout().print(f"removed the {dataset} enrichment graph ({removed} quads)")
+        return
     with opened(store_spec, create=False) as store, _bar(sys.stderr.isatty()) as bar:
         task = bar.add_task("fetching", total=None)
         report = enrich_store(store, dataset=dataset, endpoint=endpoint, batch_size=batch_size,

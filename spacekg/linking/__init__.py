@@ -24,6 +24,7 @@ __all__ = [
     "LinkReport",
     "dataset",
     "datasets",
+    "drop_enrichment",
     "enrich",
     "reconcile",
 ]
@@ -92,5 +93,5 @@ def dataset(name: str) -> Dataset:
         raise LinkingError(f"unknown dataset {name!r}; choose one of {', '.join(sorted(datasets()))}") from None
 
 
-from spacekg.linking.enrich import EnrichReport, enrich  # noqa: E402
+from spacekg.linking.enrich import EnrichReport, drop_enrichment, enrich  # noqa: E402
 from spacekg.linking.reconcile import LinkReport, reconcile  # noqa: E402

@@ -25,7 +25,7 @@ from spacekg.linking import dataset as get_dataset
 from spacekg.linking.reconcile import values_block, with_blocks
 from spacekg.vocab import RDF, RDFS, XSD
 
-__all__ = ["EnrichReport", "enrich", "linked_items"]
+__all__ = ["EnrichReport", "drop_enrichment", "enrich", "linked_items"]
 
 PROV = "http://www.w3.org/ns/prov#"
 DCTERMS = "http://purl.org/dc/terms/"
@@ -90,6 +90,15 @@ def enrich(store: Store, *, dataset: str = "wikidata", endpoint: str | None = No
     quads += _provenance(graph, url, template, started, ended, len(items))
     store.replace(f"DROP SILENT GRAPH <{graph.value}>", quads)
     return EnrichReport(ds.name, url, graph.value, len(items), len(triples), queries)
+
+
+def drop_enrichment(store: Store, *, dataset: str = "wikidata") -> int:
+    """Remove the dataset's enrichment graph (facts and provenance together); returns how many
+    quads it held."""
+    graph = get_dataset(dataset).graph
+    held = store.query(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{graph.value}> {{ ?s ?p ?o }} }}").rows[0][0]
+    store.replace(f"DROP SILENT GRAPH <{graph.value}>", [])
+    return int(held.value) if held is not None else 0
 
 
 def _provenance(graph: ox.NamedNode, endpoint: str, query: str, started: dt.datetime, ended: dt.datetime,

@@ -75,6 +75,10 @@ def test_link_and_enrich_commands(wikidata_endpoint, tmp_path):
     assert enriched.exit_code == 0 and "enrichment/wikidata" in enriched.output
     shown = runner.invoke(main, ["query", "enriched-facts", "--format", "csv", "--store", str(store)])
     assert "NASA,inception" in shown.output
+    dropped = runner.invoke(main, ["enrich", "--drop", "--store", str(store)])
+    assert dropped.exit_code == 0 and "removed the wikidata enrichment graph" in dropped.output
+    shown = runner.invoke(main, ["query", "enriched-facts", "--format", "csv", "--store", str(store)])
+    assert shown.output.strip() == "label,property,value,valueLabel,retrieved,wikidata,entity"
 
 
 def test_an_unknown_dataset_is_a_usage_error(tmp_path):
@@ -89,3 +93,24 @@ def test_a_bad_endpoint_is_a_one_line_error(bad, tmp_path):
     for command in ("enrich", "link"):
         result = CliRunner().invoke(main, [command, "--endpoint", bad, "--store", str(store)])
         assert result.exit_code == 2 and "spacekg: error:" in result.output and "http" in result.output
+
+
+def test_each_source_gets_its_own_graph(linked_store, wikidata_endpoint):
+    enrich(linked_store, endpoint=wikidata_endpoint)
+    wikidata_before = {str(q) for q in linked_store.quads() if q.graph_name == GRAPH}
+    report = enrich(linked_store, dataset="dbpedia", endpoint=wikidata_endpoint)
+    assert report.items == 7 and report.graph == "https://w3id.org/spacekg/graph/enrichment/dbpedia"
+    dbpedia = ox.NamedNode(report.graph)
+    facts = {(q.subject.value, q.object.value) for q in linked_store.quads()
+             if q.graph_name == dbpedia and q.predicate.value == "http://dbpedia.org/ontology/country"}
+    assert facts == {("http://dbpedia.org/resource/NASA", "http://dbpedia.org/resource/United_States")}
+    assert {str(q) for q in linked_store.quads() if q.graph_name == GRAPH} == wikidata_before
+
+
+def test_rebuilding_a_record_leaves_the_enrichment_graph_alone(linked_store, wikidata_endpoint):
+    from spacekg import build
+
+    enrich(linked_store, endpoint=wikidata_endpoint)
+    before = {str(q) for q in linked_store.quads() if q.graph_name == GRAPH}
+    build([SHIPPED_RECORD], linked_store)
+    assert before and {str(q) for q in linked_store.quads() if q.graph_name == GRAPH} == before
