@@ -447,5 +447,88 @@ def ontology_check(fmt: str) -> None:
     sys.exit(EXIT_OK if report.consistent else EXIT_CHECK_FAILED)
 
 
+# -- linking to Wikidata / DBpedia (spacekg.linking; docs/LINKING.md) ----------------------------
+
+def _bar(show: bool) -> Progress:
+    return Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                    console=Console(stderr=True), disable=not show, transient=True)
+
+
+@main.command()
+@click.option("--dataset", type=click.Choice(["wikidata", "dbpedia"]), default="wikidata", show_default=True)
+@click.option("--endpoint", metavar="URL", help="SPARQL endpoint (default: the dataset's public one).")
+@click.option("--out", "out_dir", default=".", show_default=True, type=click.Path(file_okay=False),
+              help="Folder for DATASET.proposed.sssom.tsv and DATASET.review.sssom.tsv.")
+@click.option("--batch", "batch_size", default=50, show_default=True, type=click.IntRange(1, 500),
+              help="Names per query.")
+@click.option("--threshold", default=0.9, show_default=True, type=click.FloatRange(0, 1),
+              help="Score from which a candidate is proposed as owl:sameAs.")
+@store_option
+@handle_errors
+def link(dataset: str, endpoint: str | None, out_dir: str, batch_size: int, threshold: float,
+         store_spec: str) -> None:
+    """Find Wikidata (or DBpedia) candidates for every entity without a link: proposals
+    (owl:sameAs) and candidates to review (skos:closeMatch) as SSSOM files. Curated mappings
+    are never changed: review the proposals, then copy rows into
+    spacekg/ontology/mappings/DATASET.sssom.tsv with their source.
+
+    \b
+    Example:
+      spacekg link --dataset wikidata --out linking/
+    """
+    from pathlib import Path
+
+    from spacekg.linking import dataset as get_dataset
+    from spacekg.linking import reconcile
+    from spacekg.linking.reconcile import write_link_files
+
+    with opened(store_spec, create=False) as store, _bar(sys.stderr.isatty()) as bar:
+        task = bar.add_task("looking up names", total=None)
+        report = reconcile(store, dataset=dataset, endpoint=endpoint, batch_size=batch_size, threshold=threshold,
+                           progress=lambda done, total: bar.update(task, completed=done, total=total))
+    proposed, review = write_link_files(report, Path(out_dir))
+    out = _stdout()
+    table = Table(title=f"Proposed owl:sameAs ({report.dataset})", title_justify="left")
+    for col in ("entity", "item", "label", "score"):
+        table.add_column(col, justify="right" if col == "score" else "left")
+    ds = get_dataset(report.dataset)
+    for s in report.accepted:
+        table.add_row(s.subject.label, s.item.replace(ds.namespace, f"{ds.prefix}:"), s.item_label, f"{s.score:.2f}")
+    out.print(table)
+    out.print(f"{report.summary}\nwrote {proposed} and {review}")
+
+
+@main.command()
+@click.option("--dataset", type=click.Choice(["wikidata", "dbpedia"]), default="wikidata", show_default=True)
+@click.option("--endpoint", metavar="URL", help="SPARQL endpoint (default: the dataset's public one).")
+@click.option("--batch", "batch_size", default=50, show_default=True, type=click.IntRange(1, 500),
+              help="Items per query.")
+@click.option("--drop", is_flag=True, help="Remove the dataset's enrichment graph instead; fetch nothing.")
+@store_option
+@handle_errors
+def enrich(dataset: str, endpoint: str | None, batch_size: int, drop: bool, store_spec: str) -> None:
+    """Copy country, inception, website, headquarters, heads and parent organization of every
+    linked item into the named graph https://w3id.org/spacekg/graph/enrichment/DATASET, with
+    PROV-O provenance; running it again replaces that graph.
+
+    \b
+    Example:
+      spacekg enrich && spacekg query enriched-facts
+    """
+    from spacekg.linking import drop_enrichment
+    from spacekg.linking import enrich as enrich_store
+
+    if drop:
+        with opened(store_spec, create=False) as store:
+            removed = drop_enrichment(store, dataset=dataset)
+        _stdout().print(f"removed the {dataset} enrichment graph ({removed} quads)")
+        return
+    with opened(store_spec, create=False) as store, _bar(sys.stderr.isatty()) as bar:
+        task = bar.add_task("fetching", total=None)
+        report = enrich_store(store, dataset=dataset, endpoint=endpoint, batch_size=batch_size,
+                              progress=lambda done, total: bar.update(task, completed=done, total=total))
+    _stdout().print(report.summary)
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()

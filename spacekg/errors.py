@@ -12,6 +12,8 @@ do; backend exceptions are mapped with ``raise … from exc``::
     │   └── QueryTimeoutError  a query ran past its time limit (spacekg serve --timeout)
     ├── ExportError            an unknown format or projection, or an unwritable output (exit 2)
     ├── OntologyError          the ontology cannot be loaded or reasoned over (exit 2)
+    │   └── MappingError       an SSSOM mapping file is malformed: names the file and line
+    ├── LinkingError           reconciliation or enrichment cannot run (bad dataset, options) (exit 2)
     └── ValidationError        the data does not conform to the SHACL shapes (exit 1)
 """
 
@@ -24,6 +26,8 @@ if TYPE_CHECKING:  # pragma: no cover
 
 __all__ = [
     "ExportError",
+    "LinkingError",
+    "MappingError",
     "OntologyError",
     "ParameterError",
     "QueryError",
@@ -86,3 +90,12 @@ class ValidationError(SpacekgError):
     def __init__(self, message: str, report: ValidationReport | None = None) -> None:
         self.report = report
         super().__init__(message)
+
+
+class MappingError(OntologyError):
+    """An SSSOM mapping file (``mappings/*.sssom.tsv`` or a review file) is malformed; the
+    message names the file and line."""
+
+
+class LinkingError(SpacekgError):
+    """Reconciliation or enrichment cannot run: an unknown dataset, a bad option or file."""

@@ -230,6 +230,7 @@ class SparqlStore:
         env: Mapping[str, str] | None = None,
         sleep: Callable[[float], None] = time.sleep,
         clock: Callable[[], float] = time.monotonic,
+        post: bool = False,
     ) -> None:
         env = os.environ if env is None else env
         self._query = _endpoint(query_url, env, what="query")
@@ -242,6 +243,7 @@ class SparqlStore:
         self.batch_quads = max(1, batch_quads)
         self.page_size = max(1, page_size)
         self._sleep, self._clock = sleep, clock
+        self.post = post  # send every query by POST (public endpoints such as Wikidata's ask for it)
 
     @classmethod
     def from_spec(cls, spec: str, **overrides: object) -> SparqlStore:
@@ -264,7 +266,7 @@ class SparqlStore:
         if form == "UPDATE":
             wrapper.setMethod(POST)
             wrapper.setRequestMethod(POSTDIRECTLY)  # application/sparql-update
-        elif len(urllib.parse.quote_plus(text)) > GET_LIMIT:
+        elif self.post or len(urllib.parse.quote_plus(text)) > GET_LIMIT:
             wrapper.setMethod(POST)  # application/x-www-form-urlencoded
         wrapper.addCustomHttpHeader("Accept", accept)
         authorization = endpoint.authorization()

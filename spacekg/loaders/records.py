@@ -44,7 +44,9 @@ def _decode(data: bytes, source: str) -> str:
     if b"\x00" in data[:_BINARY_SNIFF]:
         raise RecordError(source, "this is a binary file, not a UTF-8 text record", line=1)
     try:
-        text = data.decode("utf-8-sig")
+        # utf-8-sig drops one BOM; a file saved twice with one carries two, and a leading U+FEFF is
+        # never content, so with or without a BOM the same bytes give the same record
+        text = data.decode("utf-8-sig").lstrip("\ufeff")
     except UnicodeDecodeError as exc:
         decoded = exc.object  # the bytes after any BOM: exc.start counts from there
         line = len(re.findall(rb"\r\n|\r|\n", decoded[: exc.start])) + 1

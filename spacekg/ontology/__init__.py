@@ -62,8 +62,9 @@ def read_resource(name: str) -> bytes:
 
 @cache
 def ontology_quads() -> tuple[ox.Quad, ...]:
-    """The ontology (in `ONTOLOGY_GRAPH`) and the reference entities (in the default
-    graph) as quads, parsed once per process."""
+    """The ontology (in `ONTOLOGY_GRAPH`), the reference entities and their curated links to
+    Wikidata and DBpedia (``mappings/*.sssom.tsv``, in the default graph) as quads, parsed once
+    per process."""
     quads: list[ox.Quad] = []
     for name, graph in zip(ONTOLOGY_FILES, (ONTOLOGY_GRAPH, ox.DefaultGraph())):
         try:
@@ -71,6 +72,9 @@ def ontology_quads() -> tuple[ox.Quad, ...]:
             quads.extend(ox.Quad(t.subject, t.predicate, t.object, graph) for t in triples)
         except SyntaxError as exc:
             raise OntologyError(f"{name}: {exc}") from exc
+    from spacekg.ontology.sssom import mapping_quads  # the curated links (mappings/*.sssom.tsv)
+
+    quads.extend(mapping_quads())
     return tuple(quads)
 
 

@@ -55,6 +55,13 @@ class NamedQuery:
     text: str
     theme: str = ""
 
+    @property
+    def federated(self) -> bool:
+        """Does it call an external endpoint (``SERVICE``)? It then needs that endpoint up, so
+        the library's offline tests leave it to tests/linking (a served fixture)."""
+        body = "\n".join(line for line in self.text.splitlines() if not line.lstrip().startswith("#"))
+        return re.search(r"(?i)\bSERVICE\b", body) is not None
+
     def as_dict(self) -> dict:
         return {
             "name": self.name,
