@@ -79,10 +79,11 @@ class RecordContext:
         minted: dict[str, ReferenceEntity] = {}
         names: list[tuple[str, str, str]] = []
         record_text = "\n".join(texts)
+        base_matches: dict[str, list[NameMatch]] = {}
         for text in texts:
             quantities = context.quantities.setdefault(text, extract_quantities(text))
             tokens = context.tokens.setdefault(text, tokenize(text))
-            matches = base.find(tokens)
+            matches = base_matches[text] = base.find(tokens)
             known = [Known(m.start, m.end, base.entities[m.keys[0]].cls, m.kind) for m in matches]
             spans: list[tuple[int, int, str]] = [(m.start, m.end, m.keys[0]) for m in matches if len(m.keys) == 1]
             for c in discover(text, known, [(q.start, q.end) for q in quantities], record_text):
@@ -99,7 +100,7 @@ class RecordContext:
                 names.append((acronym, key, "acronym"))  # the record's own definition wins
         context.gazetteer = base.extended(minted.values(), names + _surnames(minted.values(), base))
         for text in texts:
-            matches = context.matches[text] = context.gazetteer.find(context.tokens[text])
+            matches = context.matches[text] = context.gazetteer.find(context.tokens[text], below=base_matches[text])
             for m in matches:
                 if len(m.keys) == 1 and context.entity(m.keys[0]).cls is EntityClass.COUNTRY:
                     context.country_weight[m.keys[0]] += 1
