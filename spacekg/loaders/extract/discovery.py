@@ -29,6 +29,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
 
+from spacekg.loaders.extract.cues import Cue
 from spacekg.loaders.extract.tables import read_table
 from spacekg.model import EntityClass
 
@@ -40,6 +41,7 @@ __all__ = [
     "class_nouns",
     "discover",
     "name_heads",
+    "title_cue",
     "title_pattern",
     "titles",
 ]
@@ -102,6 +104,12 @@ def title_pattern() -> re.Pattern[str]:
     """Any title of ``titles.tsv`` as a whole word (capitalised titles case-sensitively)."""
     alternatives = sorted((re.escape(t.text) for t in titles().values()), key=len, reverse=True)
     return re.compile(r"(?<![\w-])(?:" + "|".join(alternatives) + r")(?![\w-])")
+
+
+@cache
+def title_cue() -> Cue:
+    """`title_pattern` with its triggers: the first word of every title."""
+    return Cue(title_pattern(), (re.match(r"\w+", t.text).group() for t in titles().values()))
 
 
 @cache

@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from functools import cache
 
-from spacekg.loaders.extract.discovery import Candidate, Known, acronym_definitions, discover, title_pattern
+from spacekg.loaders.extract.discovery import Candidate, Known, acronym_definitions, discover, title_cue
 from spacekg.loaders.extract.gazetteer import Gazetteer, NameMatch, Token, tokenize
 from spacekg.loaders.extract.quantities import extract_quantities
 from spacekg.model import AssertionRecord, EntityClass, Mention, Quantity, QuantityKind, slugify
@@ -51,7 +51,7 @@ def _listed_countries(known: Iterable[ReferenceEntity]) -> list[ReferenceEntity]
 def _titles_in(text: str):
     """The capitalised titles of ``titles.tsv`` written in `text` ("Prime Minister",
     "Director-General"); a lowercase role ("engineer") is no title a record refers back to."""
-    return (t for t in title_pattern().finditer(text) if t.group()[:1].isupper())
+    return (t for t in title_cue().finditer(text) if t.group()[:1].isupper())
 
 
 def _norm_title(title: str) -> str:

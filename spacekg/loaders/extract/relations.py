@@ -23,6 +23,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from functools import cache
 
+from spacekg.loaders.extract.cues import Cue, sentence_words
 from spacekg.loaders.extract.discovery import Title, title_pattern, titles
 from spacekg.loaders.extract.entities import RecordContext
 from spacekg.loaders.extract.polarity import negation_positions
@@ -34,8 +35,8 @@ __all__ = ["find_budgets", "find_facts"]
 _ORGS = frozenset({EntityClass.ORGANIZATION, EntityClass.GOVERNMENT_BODY, EntityClass.COMPANY})
 _ACTORS = _ORGS | {EntityClass.PERSON, EntityClass.COUNTRY}
 
-_MEET = re.compile(r"(?i)\b(?:met|meets|meeting)(?:\s+with)?\s+|\bheld\s+talks\s+with\s+|\btalks\s+with\s+|"
-                   r"\bhosted\s+|\bsat\s+down\s+with\s+")
+_MEET = Cue(re.compile(r"(?i)\b(?:met|meets|meeting)(?:\s+with)?\s+|\bheld\s+talks\s+with\s+|\btalks\s+with\s+|"
+                       r"\bhosted\s+|\bsat\s+down\s+with\s+"), "met meets meeting talks hosted sat".split())
 _UNNAMED = re.compile(r"(?i)^\s*(?:officials|counterparts|representatives|delegations?|staff|leaders|officers)\b")
 _FORMER = re.compile(r"(?i)\b(?:former|formerly|previously|ex-|once|until\s+recently|earlier)\b")
 _LEAD_VERB = re.compile(r"(?i)\b(?:leads|led|heads|headed|chairs|chaired|runs|ran|directs|directed)\s+(?:the\s+)?$")
@@ -144,7 +145,7 @@ def _verb_words() -> frozenset[str]:
 
 def _verb_relations(text: str, mentions: list[Mention]) -> list[Fact]:
     facts = []
-    if len(mentions) < 2 or not _verb_words().intersection(re.findall(r"[a-z]+", text)):
+    if len(mentions) < 2 or _verb_words().isdisjoint(sentence_words(text)):
         return facts
     verbs = relation_verbs()
     active, passive = _verb_scanners()
@@ -296,8 +297,8 @@ def find_budgets(text: str, mentions: list[Mention], quantities: list[Quantity],
     """One budget per stated amount (restatements in another currency join it) when the
     sentence names a budget-like allocation and who holds it."""
     money = [i for i, q in enumerate(quantities) if q.kind is QuantityKind.MONEY]
-    word = _BUDGET_WORD.search(text)
-    if not money or not word:
+    word = _BUDGET_WORD.search(text) if money else None
+    if not word:
         return []
     first_money = quantities[money[0]].start
     if _NOT_BUDGET.search(text[:first_money]) and not _BUDGET_WORD.search(text[:first_money]):

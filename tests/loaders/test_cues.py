@@ -1,0 +1,52 @@
+"""Trigger words only ever skip a cue pattern that could not have matched."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from spacekg.loaders.extract import discovery, polarity, relations
+from spacekg.loaders.extract.cues import Cue, sentence_words
+from spacekg.loaders.records import read_records
+from tests.conftest import FIXTURES, SHIPPED_RECORD
+
+
+def _cues() -> dict[str, Cue]:
+    found = {f"{m.__name__.rsplit('.', 1)[1]}.{name}": value for m in (polarity, relations)
+             for name, value in vars(m).items() if isinstance(value, Cue)}
+    found["discovery.title_cue"] = discovery.title_cue()
+    return found
+
+
+def _sentences() -> list[str]:
+    records = [r for f in [SHIPPED_RECORD, *sorted((FIXTURES / "records").glob("*.txt"))] for r in read_records(f)]
+    return [t for r in records for t in (r.summary, *(a.text for a in r.assertions)) if t]
+
+
+def test_the_stages_cue_patterns_are_guarded():
+    assert {"polarity._NEGATION", "polarity._HEDGED", "relations._MEET", "discovery.title_cue"} <= set(_cues())
+
+
+@pytest.mark.parametrize("name", sorted(_cues()))
+def test_every_match_in_the_records_contains_one_of_the_cues_triggers(name):
+    cue = _cues()[name]
+    matched = 0
+    for sentence in _sentences():
+        for m in cue.pattern.finditer(sentence):
+            if not m.group():
+                continue
+            matched += 1
+            text = m.group().casefold()
+            assert not cue.words.isdisjoint(re.findall(r"\w+", text)) or any(f in text for f in cue.fragments), \
+                f"{name}: {m.group()!r} holds no trigger"
+            assert cue.may_occur(sentence)
+    assert matched, f"{name} matched nothing: the check proved nothing"
+
+
+def test_a_sentence_without_triggers_skips_the_pattern_and_one_with_them_runs_it():
+    negation = polarity._NEGATION
+    assert negation.search("The agency launched two satellites.") is None
+    assert negation.search("The agency hasn't launched anything.").group() == "hasn't"
+    assert negation.search("It did NOT launch.").group() == "NOT"
+    assert "launched" in sentence_words("The agency LAUNCHED two.")
