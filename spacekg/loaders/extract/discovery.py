@@ -28,6 +28,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
+from typing import NamedTuple
 
 from spacekg.loaders.extract.cues import Cue
 from spacekg.loaders.extract.tables import read_table
@@ -117,6 +118,19 @@ def _noun_pattern() -> str:
     return "|".join(sorted((re.escape(n) for n in class_nouns()), key=len, reverse=True))
 
 
+@cache
+def _noun_cues() -> dict[str, re.Pattern[str]]:
+    """The patterns that find a class noun beside a name, compiled once (the noun list is long)."""
+    nouns = _noun_pattern()
+    return {
+        # "Tyche, the first satellite …", "Orbex, Scotland's launch company"
+        "appositive": re.compile(rf"^\s*,\s+(?:a|an|the|[A-Z][\w.-]*['’]s)\s+(?:[\w-]+\s+){{0,5}}?(?P<n>{nouns})\b"),
+        "following": re.compile(rf"^\s+(?:[a-z][\w-]*\s+){{0,3}}?(?P<n>{nouns})\b"),  # "the Gaganyaan mission"
+        "named": re.compile(rf"\b(?P<n>{nouns}),\s+$"),  # "its first satellite, Taifa-1, …"
+        "preceding": re.compile(rf"\b(?P<n>{nouns})\s+$"),  # "the startup Skyroot"
+    }
+
+
 # A word: "U.S." abbreviations, an initial ("V."), "&", or letters/digits with inner hyphens
 # and apostrophes ("Jae-myung", "Chang'e").
 _WORD = re.compile(r"(?:[A-Za-z]\.){2,}|[A-Z]\.(?=\s)|&|[\w’']+(?:[-‐][\w’']+)*")
@@ -135,6 +149,8 @@ under over about around across between among within without through
 """.split()) | frozenset(_MONTHS)
 _LOWER_SUFFIXES = re.compile(r"(?i)-(?:based|built|led|made|funded|owned|related|focused|backed|class|style|era|"
                              r"level|wide|anchored|sized|specific|centric|run|developed|designed|launched)$")
+_MONTH_SET = frozenset(_MONTHS)
+_NUMBERED = re.compile(r"\d{1,2}[A-Z]?|[IVX]{1,4}")  # "Artemis 2", "Falcon 9B", "Artemis II"
 _DIRECTIONS = frozenset("northern southern eastern western central north south east west upper lower".split())
 _POSSESSIVE = re.compile(r"['’]s?$")
 _PERSON_AFTER = re.compile(
@@ -155,8 +171,7 @@ _HAS_INNER_CAPITAL = re.compile(r"(?<=\S)\s+\W*[A-Z]")
 _DEFINED_AFTER = re.compile(rf"^\s*\(\s*(?P<acr>{_ACRONYM})\s*\)")
 
 
-@dataclass(frozen=True, slots=True)
-class _Word:
+class _Word(NamedTuple):
     text: str
     start: int
     end: int
@@ -171,8 +186,11 @@ class _Word:
         return bool(_POSSESSIVE.search(self.text)) and len(self.text) > 2
 
 
+_new_word = tuple.__new__  # one word per word of every sentence: skip __new__'s Python frame
+
+
 def _words(text: str) -> list[_Word]:
-    return [_Word(m.group(), m.start(), m.end()) for m in _WORD.finditer(text)]
+    return [_new_word(_Word, (m.group(), m.start(), m.end())) for m in _WORD.finditer(text)]
 
 
 def _runs(text: str, words: list[_Word]) -> Iterable[list[_Word]]:
@@ -181,14 +199,13 @@ def _runs(text: str, words: list[_Word]) -> Iterable[list[_Word]]:
     run: list[_Word] = []
     pending: list[_Word] = []
     for i, w in enumerate(words):
-        gap = text[words[i - 1].end:w.start] if i else ""
-        continues = bool(run) and (gap == " " or (gap == ", " and any(x.text in ("of", "for") for x in run)
-                                                  and w.capitalised))
-        if run and not continues:
-            yield run
-            run, pending = [], []
-        name_word = w.capitalised and w.text.casefold() not in _MONTHS
-        if name_word or (run and not pending and re.fullmatch(r"\d{1,2}[A-Z]?|[IVX]{1,4}", w.text)):
+        if run:
+            gap = text[words[i - 1].end:w.start]
+            if not (gap == " " or (gap == ", " and any(x.text in ("of", "for") for x in run) and w.capitalised)):
+                yield run
+                run, pending = [], []
+        name_word = w.capitalised and w.text.casefold() not in _MONTH_SET
+        if name_word or (run and not pending and _NUMBERED.fullmatch(w.text)):
             run.extend(pending)
             pending = []
             run.append(w)
@@ -409,19 +426,20 @@ def _classify(text: str, run: list[_Word], known: list[Known], found: list[Candi
         return make(EntityClass.PLACE, f"direction '{run[0].text}' before a place")
     if _country_prefix(run, known) or _covered(run[:1], known):
         return None  # a known name followed by unknown words, without a head: no evidence
-    appositive = re.match(rf"^\s*,\s+(?:a|an|the|[A-Z][\w.-]*['’]s)\s+(?:[\w-]+\s+){{0,5}}?(?P<n>{nouns})\b", after)
+    cues = _noun_cues()
+    appositive = cues["appositive"].match(after)
     if appositive and _noun_class(appositive.group("n")) and not re.match(r"^\s*,\s+(?:who|which)", after):
         return make(_noun_class(appositive.group("n")), f"apposition '{appositive.group('n')}'")
     if re.search(r"\b(?:a|an)\s+$", before) and len(run) == 1 and re.match(r"^\s+(?:start-?up|company|firm)\b", after):
         return make(EntityClass.PLACE, "a place naming where a company is")
-    following = re.match(rf"^\s+(?:[a-z][\w-]*\s+){{0,3}}?(?P<n>{nouns})\b", after)
+    following = cues["following"].match(after)
     if following and len(run) <= 3 and _noun_class(following.group("n")) not in (None, EntityClass.PLACE) \
             and following.group("n") != "group":
         return make(_noun_class(following.group("n")), f"named before '{following.group('n')}'")
-    named = re.search(rf"\b(?P<n>{nouns}),\s+$", before)  # "its first satellite, Taifa-1, …"
+    named = cues["named"].search(before)
     if named and re.match(r"^\s*(?:[,.;]|$)", after) and _noun_class(named.group("n")):
         return make(_noun_class(named.group("n")), f"named after '{named.group('n')},'")
-    preceding = re.search(rf"\b(?P<n>{nouns})\s+$", before)
+    preceding = cues["preceding"].search(before)
     if preceding and _noun_class(preceding.group("n")) is EntityClass.COMPANY:
         return make(EntityClass.COMPANY, f"named after '{preceding.group('n')}'")
     neighbour = _coordinated_class(text, start, end, known, found)
