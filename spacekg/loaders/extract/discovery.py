@@ -128,6 +128,7 @@ def _noun_cues() -> dict[str, re.Pattern[str]]:
         "following": re.compile(rf"^\s+(?:[a-z][\w-]*\s+){{0,3}}?(?P<n>{nouns})\b"),  # "the Gaganyaan mission"
         "named": re.compile(rf"\b(?P<n>{nouns}),\s+$"),  # "its first satellite, Taifa-1, …"
         "preceding": re.compile(rf"\b(?P<n>{nouns})\s+$"),  # "the startup Skyroot"
+        "copula": re.compile(rf"\s+(?:is|was|remains)\s+(?:a|an|the)\s+(?:[\w-]+\s+){{0,5}}?(?P<n>{nouns})\b"),
     }
 
 
@@ -189,8 +190,15 @@ class _Word(NamedTuple):
 _new_word = tuple.__new__  # one word per word of every sentence: skip __new__'s Python frame
 
 
-def _words(text: str) -> list[_Word]:
-    return [_new_word(_Word, (m.group(), m.start(), m.end())) for m in _WORD.finditer(text)]
+def _words(text: str, blocked: list[tuple[int, int]] = ()) -> list[_Word]:
+    """The words of `text`, leaving out those that overlap a `blocked` span."""
+    if not blocked:
+        return [_new_word(_Word, (m.group(), m.start(), m.end())) for m in _WORD.finditer(text)]
+    mask = bytearray(len(text))  # 1 on every blocked character
+    for s, e in blocked:
+        mask[s:e] = b"\x01" * (e - s)
+    return [_new_word(_Word, (m.group(), m.start(), m.end())) for m in _WORD.finditer(text)
+            if mask.find(1, m.start(), m.end()) < 0]
 
 
 def _runs(text: str, words: list[_Word]) -> Iterable[list[_Word]]:
@@ -204,7 +212,7 @@ def _runs(text: str, words: list[_Word]) -> Iterable[list[_Word]]:
             if not (gap == " " or (gap == ", " and any(x.text in ("of", "for") for x in run) and w.capitalised)):
                 yield run
                 run, pending = [], []
-        name_word = w.capitalised and w.text.casefold() not in _MONTH_SET
+        name_word = (w.text[:1].isupper() or w.text == "&") and w.capitalised and w.text.casefold() not in _MONTH_SET
         if name_word or (run and not pending and _NUMBERED.fullmatch(w.text)):
             run.extend(pending)
             pending = []
@@ -317,9 +325,7 @@ def discover(text: str, known: list[Known], blocked: list[tuple[int, int]] = (),
     defined acronym take its class from a sentence elsewhere ("DARC is a … program")."""
     if not _HAS_INNER_CAPITAL.search(text) and not re.match(r"\W*[A-Z]\w*[,(]", text):
         return []  # no capitalised word after the first, and no apposition after it: nothing to find
-    words = _words(text)
-    if blocked:
-        words = [w for w in words if not any(s < w.end and w.start < e for s, e in blocked)]
+    words = _words(text, blocked)
     known = _KnownSpans(known)
     found: list[Candidate] = []
     nouns = _noun_pattern()
@@ -462,13 +468,28 @@ def _classify(text: str, run: list[_Word], known: list[Known], found: list[Candi
             or re.search(r"(?i)\b(?:by|according\s+to|with)\s+$", before)):
         return make(EntityClass.PERSON, "person cue around a full name")
     if acr:  # a defined acronym: its class may be stated elsewhere in the record
-        copula = re.search(rf"\b{re.escape(acr)}\s+(?:is|was|remains)\s+(?:a|an|the)\s+(?:[\w-]+\s+){{0,5}}?"
-                           rf"(?P<n>{nouns})\b", record_text)
+        copula = _copula(acr, record_text)
         if copula and _noun_class(copula.group("n")):
             return make(_noun_class(copula.group("n")), f"'{acr} is a … {copula.group('n')}'")
     return None
 
 
+def _copula(acronym: str, record_text: str) -> re.Match[str] | None:
+    """The first "ACR is a … <class noun>" in the record ("DARC is a … program"): found by
+    looking for the acronym as a word, then matching the rest there (one pattern for all acronyms)."""
+    pos = record_text.find(acronym)
+    while pos >= 0:
+        if pos == 0 or not _WORD_CHAR.match(record_text, pos - 1):
+            m = _noun_cues()["copula"].match(record_text, pos + len(acronym))
+            if m:
+                return m
+        pos = record_text.find(acronym, pos + 1)
+    return None
+
+
+_WORD_CHAR = re.compile(r"\w")
+_JOINER = re.compile(r"\s+(?:and|or)\s+|,\s+(?:and|or)\s+")
+_COMMA_GAP = re.compile(r",\s+")
 _LIST_TAIL = re.compile(r"^(?:,\s+[A-Z][^,;.()]{0,60}?)*,?\s+(?:and|or)\s+[A-Z]")
 
 
@@ -478,15 +499,15 @@ def _coordinated_class(text: str, start: int, end: int, known: list[Known],
     Eutelsat and Hispasat"). A bare comma is a list only when an "and"/"or" closes it, so an
     apposition ("Thabo Mokoena, SANSA's chief executive") is not read as a list."""
     spans = [(k.start, k.end, k.cls) for k in known if k.kind != "demonym"] + [(c.start, c.end, c.cls) for c in found]
-    joiner = re.compile(r"\s+(?:and|or)\s+|,\s+(?:and|or)\s+")
     for s, e, cls in spans:
         if cls in (EntityClass.COUNTRY, EntityClass.CAPABILITY, EntityClass.PERSON):
             continue
-        if e <= start and (joiner.fullmatch(text[e:start]) or (
-                re.fullmatch(r",\s+", text[e:start]) and _LIST_TAIL.match(text[end:]))):
+        # both gaps open with a comma or a space: test that before cutting the gap out
+        if e < start and (text[e] == "," or text[e].isspace()) and (_JOINER.fullmatch(text, e, start) or (
+                _COMMA_GAP.fullmatch(text, e, start) and _LIST_TAIL.match(text[end:]))):
             return cls
-        if s >= end and (joiner.fullmatch(text[end:s]) or (
-                re.fullmatch(r",\s+", text[end:s]) and _LIST_TAIL.match(text[end:]))):
+        if s > end and (text[end] == "," or text[end].isspace()) and (_JOINER.fullmatch(text, end, s) or (
+                _COMMA_GAP.fullmatch(text, end, s) and _LIST_TAIL.match(text[end:]))):
             return cls
     return None
 

@@ -131,7 +131,12 @@ class Gazetteer:
         folded = word.casefold()
         own = tuple((node, is_folded) for node, is_folded in
                     ((self._exact_trie.get(word), False), (self._folded_trie.get(folded), True)) if node is not None)
-        return own + self._parent._roots(word) if self._parent is not None else own
+        if self._parent is None:
+            return own
+        below = self._parent._starts.get(word)
+        if below is None:
+            below = self._parent._starts[word] = self._parent._roots(word)
+        return own + below
 
     @property
     def max_len(self) -> int:
