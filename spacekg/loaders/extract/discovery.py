@@ -170,6 +170,7 @@ _PLACE_BEFORE = re.compile(r"\b(?:in|at|from|near|off|outside|inside)\s+$")
 _ACRONYM = r"[A-Z][A-Za-z0-9&\-]{1,11}"
 _HAS_INNER_CAPITAL = re.compile(r"(?<=\S)\s+\W*[A-Z]")
 _DEFINED_AFTER = re.compile(rf"^\s*\(\s*(?P<acr>{_ACRONYM})\s*\)")
+_DEFINED_BEFORE = re.compile(rf"(?P<acr>{_ACRONYM})\s*\(\s*(?:the\s+)?$")
 
 
 class _Word(NamedTuple):
@@ -514,12 +515,15 @@ def _coordinated_class(text: str, start: int, end: int, known: list[Known],
 
 def acronym_definitions(text: str, spans: Iterable[tuple[int, int, str]]) -> list[tuple[str, str]]:
     """(acronym, entity key) for "Long Name (ACR)" and "ACR (Long Name)" around known spans."""
-    pairs = []
+    pairs: list[tuple[str, str]] = []
+    if "(" not in text:  # both forms need a parenthesis
+        return pairs
     for start, end, key in spans:
         m = _DEFINED_AFTER.match(text[end:])
         if m:
             pairs.append((m.group("acr"), key))
-        before = re.search(rf"(?P<acr>{_ACRONYM})\s*\(\s*(?:the\s+)?$", text[:start])
-        if before and text[end:].lstrip().startswith(")"):
-            pairs.append((before.group("acr"), key))
+        if text[end:].lstrip().startswith(")"):
+            before = _DEFINED_BEFORE.search(text[:start])
+            if before:
+                pairs.append((before.group("acr"), key))
     return pairs

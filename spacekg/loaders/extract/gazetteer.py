@@ -154,17 +154,36 @@ class Gazetteer:
         """Leftmost-longest, non-overlapping matches over `tokens` (at most `max_len` tokens long).
         Of two names of the same length, the one `_hit` would pick wins (this layer's, as written).
 
-        `below` is what the layer underneath found in the same tokens: when none of this
-        layer's own names can start in them, the answer is the same and is returned as is."""
-        if below is not None and self._parent is not None and max_len is None and not self._starts_own(tokens):
-            return below
+        `below` is what the layer underneath found in the same tokens. What a scan finds at a
+        token depends only on the names that can start there, so where none of this layer's
+        own names can, the answer below is reused instead of walked again."""
         starts = self._starts
         if len(starts) > _STARTS_MEMO_SIZE:  # a bounded memo: a long build meets ever new figures and names
             starts.clear()
         limit = max_len or len(tokens)
+        count = len(tokens)
+        if below is not None and self._parent is not None and max_len is None:
+            own_exact, own_folded = self._exact_trie, self._folded_trie
+            own = [t[0] in own_exact or t[0].casefold() in own_folded for t in tokens]
+            if not any(own):
+                return below
+            below_at = {m.first: m for m in below}
+            inside = bytearray(count)  # 1 inside a match below: there the scan below never stood
+            for m in below:
+                inside[m.first + 1:m.last + 1] = b"\x01" * (m.last - m.first)
+        else:
+            own = below_at = inside = None
         matches: list[NameMatch] = []
-        i, count = 0, len(tokens)
+        i = 0
         while i < count:
+            if own is not None and not own[i] and not inside[i]:  # the scan below stood here: same answer
+                m = below_at.get(i)
+                if m is None:
+                    i += 1
+                else:
+                    matches.append(m)
+                    i = m.last + 1
+                continue
             word = tokens[i][0]
             roots = starts.get(word)
             if roots is None:
@@ -192,11 +211,6 @@ class Gazetteer:
             matches.append(NameMatch(tuple(sorted(hit)), kind, i, last, tokens[i].start, tokens[last].end))
             i += best
         return matches
-
-    def _starts_own(self, tokens: list[Token]) -> bool:
-        """Whether one of this layer's own names (not its parent's) can start at a token."""
-        own_exact, own_folded = self._exact_trie, self._folded_trie
-        return any(t[0] in own_exact or t[0].casefold() in own_folded for t in tokens)
 
     def find_inside(self, tokens: list[Token], match: NameMatch) -> list[NameMatch]:
         """Names nested inside a longer match (used for descriptive phrases such as
