@@ -188,40 +188,50 @@ class _Word(NamedTuple):
         return bool(_POSSESSIVE.search(self.text)) and len(self.text) > 2
 
 
-_new_word = tuple.__new__  # one word per word of every sentence: skip __new__'s Python frame
+_new_word = tuple.__new__  # skip __new__'s Python frame
+_JOINING = _CONNECTORS | _PARTICLES
 
 
-def _words(text: str, blocked: list[tuple[int, int]] = ()) -> list[_Word]:
-    """The words of `text`, leaving out those that overlap a `blocked` span."""
-    if not blocked:
-        return [_new_word(_Word, (m.group(), m.start(), m.end())) for m in _WORD.finditer(text)]
-    mask = bytearray(len(text))  # 1 on every blocked character
-    for s, e in blocked:
-        mask[s:e] = b"\x01" * (e - s)
-    return [_new_word(_Word, (m.group(), m.start(), m.end())) for m in _WORD.finditer(text)
-            if mask.find(1, m.start(), m.end()) < 0]
-
-
-def _runs(text: str, words: list[_Word]) -> Iterable[list[_Word]]:
+def _runs(text: str, blocked: list[tuple[int, int]] = ()) -> Iterable[list[_Word]]:
     """Maximal runs of capitalised words joined by spaces and inner connectors; a
-    possessive word ends its run; "of/for" names may continue over ", X and Y"."""
+    possessive word ends its run; "of/for" names may continue over ", X and Y". Words that
+    overlap a `blocked` span are left out.
+
+    Only words that can be part of a run are looked at (capitalised, a figure, "&", a
+    connector or particle): any other word ends the run it follows, and the gap before the
+    next word looked at, which then holds it, ends the run just the same."""
+    mask = None
+    if blocked:
+        mask = bytearray(len(text))  # 1 on every blocked character
+        for s, e in blocked:
+            mask[s:e] = b"\x01" * (e - s)
     run: list[_Word] = []
     pending: list[_Word] = []
-    for i, w in enumerate(words):
+    previous_end = 0
+    for m in _WORD.finditer(text):
+        t = m.group()
+        first = t[0]
+        if not (first.isupper() or first.isdigit() or t == "&" or t in _JOINING):
+            continue
+        start, end = m.span()
+        if mask is not None and mask.find(1, start, end) >= 0:
+            continue
+        w = _new_word(_Word, (t, start, end))
         if run:
-            gap = text[words[i - 1].end:w.start]
+            gap = text[previous_end:start]
             if not (gap == " " or (gap == ", " and any(x.text in ("of", "for") for x in run) and w.capitalised)):
                 yield run
                 run, pending = [], []
-        name_word = (w.text[:1].isupper() or w.text == "&") and w.capitalised and w.text.casefold() not in _MONTH_SET
-        if name_word or (run and not pending and _NUMBERED.fullmatch(w.text)):
+        previous_end = end
+        name_word = (first.isupper() or t == "&") and w.capitalised and t.casefold() not in _MONTH_SET
+        if name_word or (run and not pending and _NUMBERED.fullmatch(t)):
             run.extend(pending)
             pending = []
             run.append(w)
             if w.possessive:
                 yield run
                 run = []
-        elif run and (w.text in _CONNECTORS or w.text in _PARTICLES):
+        elif run and t in _JOINING:
             pending.append(w)
         elif run:
             yield run
@@ -326,11 +336,10 @@ def discover(text: str, known: list[Known], blocked: list[tuple[int, int]] = (),
     defined acronym take its class from a sentence elsewhere ("DARC is a … program")."""
     if not _HAS_INNER_CAPITAL.search(text) and not re.match(r"\W*[A-Z]\w*[,(]", text):
         return []  # no capitalised word after the first, and no apposition after it: nothing to find
-    words = _words(text, blocked)
     known = _KnownSpans(known)
     found: list[Candidate] = []
     nouns = _noun_pattern()
-    for whole in _runs(text, words):
+    for whole in _runs(text, blocked):
         for run in _split_coordination(_trim(whole)):
             _discover_run(text, run, known, found, nouns, record_text)
     return found
