@@ -20,7 +20,7 @@ __all__ = ["Cue", "sentence_words"]
 _WORD = re.compile(r"\w+")
 
 
-@lru_cache(maxsize=4096)  # several stages test the same sentence
+@lru_cache(maxsize=256)  # the stages of one record test the same sentences; not meant to outlive a record
 def _folded(text: str) -> tuple[str, frozenset[str]]:
     folded = text.casefold()
     return folded, frozenset(_WORD.findall(folded))

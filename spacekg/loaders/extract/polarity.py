@@ -56,7 +56,7 @@ _ANTICIPATED = Cue(re.compile(
       intend intends going anticipate anticipates forecast forecasts""".split())
 
 
-@lru_cache(maxsize=4096)  # negation and modality both need it for the same sentence
+@lru_cache(maxsize=256)  # negation and modality both need it for the same sentence (not meant to outlive a record)
 def main_clause(text: str) -> str:
     """The text with subordinate and complement clauses blanked out (offsets preserved)."""
     if not _SUBORDINATE.may_occur(text):
