@@ -277,8 +277,10 @@ def _from_description(text: str, person: Mention, mentions: list[Mention]) -> li
 
 def _meetings(text: str, mentions: list[Mention]) -> list[Fact]:
     facts = []
-    actors = [m for m in mentions if _is(m, _ACTORS)]
+    actors = None
     for verb in _MEET.finditer(text):
+        if actors is None:
+            actors = [m for m in mentions if _is(m, _ACTORS)]
         left = [m for m in actors if m.end <= verb.start() and not re.search(r"[.;]", text[m.end:verb.start()])]
         right = [m for m in actors if m.start >= verb.end() and not re.search(r"[.;]", text[verb.end():m.start])]
         if not left or not right:
