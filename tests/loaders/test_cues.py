@@ -50,3 +50,10 @@ def test_a_sentence_without_triggers_skips_the_pattern_and_one_with_them_runs_it
     assert negation.search("The agency hasn't launched anything.").group() == "hasn't"
     assert negation.search("It did NOT launch.").group() == "NOT"
     assert "launched" in sentence_words("The agency LAUNCHED two.")
+
+
+def test_the_run_reader_finds_each_word_where_the_word_pattern_does():
+    text = "The U.S. Space Force's Space Systems Command and A&B Corp. met Dr. Lee of the Agency for X, in 2025."
+    runs = [(w.text, w.start, w.end) for run in discovery._runs(text) for w in run]
+    words = {(m.group(), m.start(), m.end()) for m in discovery._WORD.finditer(text)}
+    assert len(runs) > 8 and set(runs) <= words

@@ -30,3 +30,12 @@ def test_a_record_name_overlapping_a_shared_one_wins_when_longer_and_the_shared_
     tokens = tokenize("The Japan Space Forum met NASA and Japan.")
     found = [(m.keys, m.first, m.last) for m in layer.find(tokens, below=base.find(tokens))]
     assert found == [(("japan-space-forum",), 1, 3), (("nasa",), 5, 5), (("japan",), 7, 7)]
+
+
+def test_tokens_carry_the_spans_of_the_token_pattern_in_the_text():
+    from spacekg.loaders.extract.gazetteer import _HYPHENS, _TOKEN
+
+    for text in ["U.S.-Japan  talks: Chang'e 6 — low-Earth orbit’s A&B, e.g. x.Y. (JAXA) 1,000 $7bn…",
+                 "  leading and trailing  ", "Japan's Japan’s 's s's"]:
+        expected = [(m.group(), m.start(), m.end()) for m in _TOKEN.finditer(text) if m.group() not in _HYPHENS]
+        assert [tuple(t) for t in tokenize(text)] == expected

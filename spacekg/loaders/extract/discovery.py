@@ -208,12 +208,15 @@ def _runs(text: str, blocked: list[tuple[int, int]] = ()) -> Iterable[list[_Word
     run: list[_Word] = []
     pending: list[_Word] = []
     previous_end = 0
-    for m in _WORD.finditer(text):
-        t = m.group()
+    # the words as strings (no match objects), each found again from the end of the one
+    # before: only spaces and other characters no word starts with lie between two words
+    find, end = text.find, 0
+    for t in _WORD.findall(text):
+        start = find(t, end)
+        end = start + len(t)
         first = t[0]
         if not (first.isupper() or first.isdigit() or t == "&" or t in _JOINING):
             continue
-        start, end = m.span()
         if mask is not None and mask.find(1, start, end) >= 0:
             continue
         w = _new_word(_Word, (t, start, end))

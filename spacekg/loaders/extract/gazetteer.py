@@ -38,8 +38,16 @@ _new_token = tuple.__new__  # building tokens is the hottest loop of extraction:
 
 def tokenize(text: str) -> list[Token]:
     """Word tokens with their character spans; hyphens are dropped (they join, not split, names)."""
-    return [_new_token(Token, (m.group(), m.start(), m.end())) for m in _TOKEN.finditer(text)
-            if m.group() not in _HYPHENS]
+    # the tokens as strings (no match objects), each found again from the end of the one
+    # before: only white space lies between two tokens
+    tokens = []
+    find, end = text.find, 0
+    for word in _TOKEN.findall(text):
+        start = find(word, end)
+        end = start + len(word)
+        if word not in _HYPHENS:
+            tokens.append(_new_token(Token, (word, start, end)))
+    return tokens
 
 
 @dataclass(frozen=True, slots=True)
