@@ -57,3 +57,17 @@ def test_the_run_reader_finds_each_word_where_the_word_pattern_does():
     runs = [(w.text, w.start, w.end) for run in discovery._runs(text) for w in run]
     words = {(m.group(), m.start(), m.end()) for m in discovery._WORD.finditer(text)}
     assert len(runs) > 8 and set(runs) <= words
+
+
+def test_scanning_only_for_the_verbs_a_sentence_holds_finds_what_scanning_for_all_does():
+    every_row = tuple(range(len(relations.relation_verbs())))
+    by_word = relations._verb_rows()
+    found = 0
+    for sentence in _sentences():
+        rows = tuple(sorted(set().union(*(by_word[w] for w in sentence_words(sentence) & by_word.keys()))))
+        for full, restricted in zip(relations._verb_scanners(every_row), relations._verb_scanners(rows)):
+            expected = [(m.span(), m.lastgroup) for m in full.finditer(sentence)]
+            got = [(m.span(), m.lastgroup) for m in restricted.finditer(sentence)] if rows and restricted else []
+            assert got == expected, sentence
+            found += len(expected)
+    assert found > 20

@@ -21,7 +21,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
-from functools import cache
+from functools import cache, lru_cache
 
 from spacekg.loaders.extract.cues import Cue, sentence_words
 from spacekg.loaders.extract.discovery import Title, title_pattern, titles
@@ -126,29 +126,38 @@ _GAP = re.compile(r"^[^,;:.()]*$")  # no clause punctuation between the verb and
 
 
 @cache
-def _verb_scanners() -> tuple[re.Pattern[str], re.Pattern[str]]:
-    """All active verbs in one pattern and all passive ones in another (group ``v<i>`` names
-    the row of the verb table), so a sentence is scanned twice, not twice per verb."""
-    verbs = relation_verbs()
-    active = "|".join(f"(?P<v{i}>{v.active.pattern})" for i, v in enumerate(verbs))
-    passive = "|".join(f"(?P<v{i}>{v.passive.pattern})" for i, v in enumerate(verbs) if v.passive)
-    return re.compile(active), re.compile(passive)
-
-
-@cache
-def _verb_words() -> frozenset[str]:
-    """The first word of every verb form, to skip sentences that contain none."""
+def _verb_rows() -> dict[str, frozenset[int]]:
+    """Rows of the verb table by the first word of each of their forms (auxiliaries aside):
+    a sentence is scanned only for the verbs whose words it holds."""
     auxiliaries = {"is", "are", "was", "were", "will", "has", "have", "had", "be", "been"}
-    return frozenset(next(w for w in form.split() if w not in auxiliaries)
-                     for v in relation_verbs() for form in v.forms)
+    rows: dict[str, set[int]] = {}
+    for i, v in enumerate(relation_verbs()):
+        for form in v.forms:
+            rows.setdefault(next(w for w in form.split() if w not in auxiliaries), set()).add(i)
+    return {word: frozenset(found) for word, found in rows.items()}
+
+
+@lru_cache(maxsize=256)  # one entry per set of verbs that occur together; few in practice
+def _verb_scanners(rows: tuple[int, ...]) -> tuple[re.Pattern[str], re.Pattern[str] | None]:
+    """The active forms of these rows of the verb table in one pattern and the passive ones in
+    another (group ``v<i>`` names the row), so a sentence is scanned twice, not twice per verb.
+    A row left out cannot match: none of its words is in the sentence."""
+    verbs = relation_verbs()
+    active = "|".join(f"(?P<v{i}>{verbs[i].active.pattern})" for i in rows)
+    passive = "|".join(f"(?P<v{i}>{verbs[i].passive.pattern})" for i in rows if verbs[i].passive)
+    return re.compile(active), re.compile(passive) if passive else None
 
 
 def _verb_relations(text: str, mentions: list[Mention]) -> list[Fact]:
     facts = []
-    if len(mentions) < 2 or _verb_words().isdisjoint(sentence_words(text)):
+    if len(mentions) < 2:
+        return facts
+    by_word = _verb_rows()
+    rows = sorted(set().union(*(by_word[w] for w in sentence_words(text) & by_word.keys())))
+    if not rows:
         return facts
     verbs = relation_verbs()
-    active, passive = _verb_scanners()
+    active, passive = _verb_scanners(tuple(rows))
     for v in active.finditer(text):
         verb = verbs[int(v.lastgroup[1:])]
         subject = next((m for m in reversed(mentions) if m.end <= v.start() and m.cls in verb.subject
@@ -158,7 +167,7 @@ def _verb_relations(text: str, mentions: list[Mention]) -> list[Fact]:
                     and _GAP.match(text[v.end():m.start]) and len(text[v.end():m.start].split()) <= 5), None)
         if subject and obj:
             facts.append(Fact(subject.key, verb.predicate, obj.key, subject.start, obj.end))
-    for v in passive.finditer(text):
+    for v in passive.finditer(text) if passive is not None else ():
         verb = verbs[int(v.lastgroup[1:])]
         obj = next((m for m in reversed(mentions) if m.end <= v.start() and m.cls in verb.object
                     and len(text[m.end:v.start()].split()) <= 12), None)
