@@ -6,14 +6,14 @@ import re
 
 import pytest
 
-from spacekg.loaders.extract import discovery, polarity, relations
+from spacekg.loaders.extract import discovery, polarity, quantities, relations
 from spacekg.loaders.extract.cues import Cue, sentence_words
 from spacekg.loaders.records import read_records
 from tests.conftest import FIXTURES, SHIPPED_RECORD
 
 
 def _cues() -> dict[str, Cue]:
-    found = {f"{m.__name__.rsplit('.', 1)[1]}.{name}": value for m in (polarity, relations)
+    found = {f"{m.__name__.rsplit('.', 1)[1]}.{name}": value for m in (polarity, quantities, relations)
              for name, value in vars(m).items() if isinstance(value, Cue)}
     found["discovery.title_cue"] = discovery.title_cue()
     return found
