@@ -69,6 +69,7 @@ class RecordContext:
     quantities: dict[str, list[Quantity]] = field(default_factory=dict)  # sentence → its quantities
     tokens: dict[str, list[Token]] = field(default_factory=dict)  # sentence → its tokens
     matches: dict[str, list[NameMatch]] = field(default_factory=dict)  # sentence → names, record layer included
+    titles: dict[str, list[re.Match[str]]] = field(default_factory=dict)  # sentence → its capitalised titles
     reasons: dict[str, str] = field(default_factory=dict)  # minted key → why it was minted
 
     @classmethod
@@ -104,7 +105,8 @@ class RecordContext:
             for m in matches:
                 if len(m.keys) == 1 and context.entity(m.keys[0]).cls is EntityClass.COUNTRY:
                     context.country_weight[m.keys[0]] += 1
-            for title, person in _titled_people(text, matches, context.gazetteer):
+            context.titles[text] = list(_titles_in(text))
+            for title, person in _titled_people(text, matches, context.gazetteer, context.titles[text]):
                 context.title_holders.setdefault(_norm_title(title), set()).add(person)
         return context
 
@@ -154,10 +156,10 @@ def _capability_words() -> frozenset[str]:
                      for name in (e.label, *e.alt_labels, *e.acronyms) for t in tokenize(name)[:1])
 
 
-def _titled_people(text: str, matches: list[NameMatch], gazetteer: Gazetteer):
+def _titled_people(text: str, matches: list[NameMatch], gazetteer: Gazetteer, titles: list[re.Match[str]]):
     """(title, person key) for each "Title Name" in the text whose name is a known person."""
     starts = {m.start: m for m in matches}
-    for t in _titles_in(text):
+    for t in titles:
         after = t.end()
         while after < len(text) and text[after] == " ":
             after += 1
@@ -216,7 +218,8 @@ def find_mentions(text: str, context: RecordContext, tokens: list[Token] | None 
                 if len(inner.keys) == 1 and context.entity(inner.keys[0]).cls is EntityClass.CAPABILITY:
                     mentions.append(_mention(context, inner.keys[0], text, inner.start, inner.end, "nested capability"))
     # a bare title ("the Prime Minister's visit") refers to the one person the record names with it
-    for t in _titles_in(text):
+    titles = context.titles.get(text)
+    for t in titles if titles is not None else _titles_in(text):
         if any(s <= t.start() < e for s, e in covered):
             continue
         rest = text[t.end():]
