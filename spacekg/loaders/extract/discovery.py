@@ -306,15 +306,19 @@ class _KnownSpans(list):
         super().__init__(known)
         self._inside: dict[int, bool] = {}
 
-    def covers(self, w: _Word) -> bool:
-        hit = self._inside.get(w.start)
-        if hit is None:
-            hit = self._inside[w.start] = any(k.start <= w.start and w.end <= k.end for k in self)
-        return hit
-
 
 def _covered(words: list[_Word], known: _KnownSpans) -> bool:
-    return all(w.text in _CONNECTORS or known.covers(w) for w in words)
+    """Every word is a connector or lies inside one known span (memoised by the word's start)."""
+    inside = known._inside
+    for w in words:
+        if w.text in _CONNECTORS:
+            continue
+        hit = inside.get(w.start)
+        if hit is None:
+            hit = inside[w.start] = any(k.start <= w.start and w.end <= k.end for k in known)
+        if not hit:
+            return False
+    return True
 
 
 def _country_prefix(words: list[_Word], known: list[Known]) -> bool:
