@@ -1025,6 +1025,7 @@ for _surface, _ in _PREFIXES:
     if _word.isalpha():
         _CUR_BY_LOWER.setdefault(_word.lower(), []).append(_word)
 _CUR_WORDS = frozenset(w for words in _CUR_BY_LOWER.values() for w in words)
+_CUR_LOWER = frozenset(_CUR_BY_LOWER)  # a set, so intersecting walks the sentence's few words, not every code
 
 
 def _anchors(text: str) -> dict[str, list[int]] | None:
@@ -1070,7 +1071,7 @@ def _anchors(text: str) -> dict[str, list[int]] | None:
         for lead in _SIGN_LEADS:
             if text.startswith(lead, pos - len(lead), pos):
                 cur.append(pos - len(lead))
-    for word in words.intersection(_CUR_BY_LOWER):
+    for word in words.intersection(_CUR_LOWER):
         for tok in _CUR_BY_LOWER[word]:
             size = len(tok)
             pos = text.find(tok)
