@@ -1,4 +1,4 @@
-"""Trigger words only ever skip a cue pattern that could not have matched."""
+"""The extraction's shortcuts (trigger words, the run reader, the verb rows) only ever skip what could not have matched."""
 
 from __future__ import annotations
 
