@@ -28,7 +28,9 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
+from typing import NamedTuple
 
+from spacekg.loaders.extract.cues import Cue
 from spacekg.loaders.extract.tables import read_table
 from spacekg.model import EntityClass
 
@@ -40,6 +42,7 @@ __all__ = [
     "class_nouns",
     "discover",
     "name_heads",
+    "title_cue",
     "title_pattern",
     "titles",
 ]
@@ -105,8 +108,28 @@ def title_pattern() -> re.Pattern[str]:
 
 
 @cache
+def title_cue() -> Cue:
+    """`title_pattern` with its triggers: the first word of every title."""
+    return Cue(title_pattern(), (re.match(r"\w+", t.text).group() for t in titles().values()))
+
+
+@cache
 def _noun_pattern() -> str:
     return "|".join(sorted((re.escape(n) for n in class_nouns()), key=len, reverse=True))
+
+
+@cache
+def _noun_cues() -> dict[str, re.Pattern[str]]:
+    """The patterns that find a class noun beside a name, compiled once (the noun list is long)."""
+    nouns = _noun_pattern()
+    return {
+        # "Tyche, the first satellite …", "Orbex, Scotland's launch company"
+        "appositive": re.compile(rf"^\s*,\s+(?:a|an|the|[A-Z][\w.-]*['’]s)\s+(?:[\w-]+\s+){{0,5}}?(?P<n>{nouns})\b"),
+        "following": re.compile(rf"^\s+(?:[a-z][\w-]*\s+){{0,3}}?(?P<n>{nouns})\b"),  # "the Gaganyaan mission"
+        "named": re.compile(rf"\b(?P<n>{nouns}),\s+$"),  # "its first satellite, Taifa-1, …"
+        "preceding": re.compile(rf"\b(?P<n>{nouns})\s+$"),  # "the startup Skyroot"
+        "copula": re.compile(rf"\s+(?:is|was|remains)\s+(?:a|an|the)\s+(?:[\w-]+\s+){{0,5}}?(?P<n>{nouns})\b"),
+    }
 
 
 # A word: "U.S." abbreviations, an initial ("V."), "&", or letters/digits with inner hyphens
@@ -127,6 +150,8 @@ under over about around across between among within without through
 """.split()) | frozenset(_MONTHS)
 _LOWER_SUFFIXES = re.compile(r"(?i)-(?:based|built|led|made|funded|owned|related|focused|backed|class|style|era|"
                              r"level|wide|anchored|sized|specific|centric|run|developed|designed|launched)$")
+_MONTH_SET = frozenset(_MONTHS)
+_NUMBERED = re.compile(r"\d{1,2}[A-Z]?|[IVX]{1,4}")  # "Artemis 2", "Falcon 9B", "Artemis II"
 _DIRECTIONS = frozenset("northern southern eastern western central north south east west upper lower".split())
 _POSSESSIVE = re.compile(r"['’]s?$")
 _PERSON_AFTER = re.compile(
@@ -145,10 +170,10 @@ _PLACE_BEFORE = re.compile(r"\b(?:in|at|from|near|off|outside|inside)\s+$")
 _ACRONYM = r"[A-Z][A-Za-z0-9&\-]{1,11}"
 _HAS_INNER_CAPITAL = re.compile(r"(?<=\S)\s+\W*[A-Z]")
 _DEFINED_AFTER = re.compile(rf"^\s*\(\s*(?P<acr>{_ACRONYM})\s*\)")
+_DEFINED_BEFORE = re.compile(rf"(?P<acr>{_ACRONYM})\s*\(\s*(?:the\s+)?$")
 
 
-@dataclass(frozen=True, slots=True)
-class _Word:
+class _Word(NamedTuple):
     text: str
     start: int
     end: int
@@ -163,31 +188,53 @@ class _Word:
         return bool(_POSSESSIVE.search(self.text)) and len(self.text) > 2
 
 
-def _words(text: str) -> list[_Word]:
-    return [_Word(m.group(), m.start(), m.end()) for m in _WORD.finditer(text)]
+_new_word = tuple.__new__  # skip __new__'s Python frame
+_JOINING = _CONNECTORS | _PARTICLES
 
 
-def _runs(text: str, words: list[_Word]) -> Iterable[list[_Word]]:
+def _runs(text: str, blocked: list[tuple[int, int]] = ()) -> Iterable[list[_Word]]:
     """Maximal runs of capitalised words joined by spaces and inner connectors; a
-    possessive word ends its run; "of/for" names may continue over ", X and Y"."""
+    possessive word ends its run; "of/for" names may continue over ", X and Y". Words that
+    overlap a `blocked` span are left out.
+
+    Only words that can be part of a run are looked at (capitalised, a figure, "&", a
+    connector or particle): any other word ends the run it follows, and the gap before the
+    next word looked at, which then holds it, ends the run just the same."""
+    mask = None
+    if blocked:
+        mask = bytearray(len(text))  # 1 on every blocked character
+        for s, e in blocked:
+            mask[s:e] = b"\x01" * (e - s)
     run: list[_Word] = []
     pending: list[_Word] = []
-    for i, w in enumerate(words):
-        gap = text[words[i - 1].end:w.start] if i else ""
-        continues = bool(run) and (gap == " " or (gap == ", " and any(x.text in ("of", "for") for x in run)
-                                                  and w.capitalised))
-        if run and not continues:
-            yield run
-            run, pending = [], []
-        name_word = w.capitalised and w.text.casefold() not in _MONTHS
-        if name_word or (run and not pending and re.fullmatch(r"\d{1,2}[A-Z]?|[IVX]{1,4}", w.text)):
+    previous_end = 0
+    # the words as strings (no match objects), each found again from the end of the one
+    # before: only spaces and other characters no word starts with lie between two words
+    find, end = text.find, 0
+    for t in _WORD.findall(text):
+        start = find(t, end)
+        end = start + len(t)
+        first = t[0]
+        if not (first.isupper() or first.isdigit() or t == "&" or t in _JOINING):
+            continue
+        if mask is not None and mask.find(1, start, end) >= 0:
+            continue
+        w = _new_word(_Word, (t, start, end))
+        if run:
+            gap = text[previous_end:start]
+            if not (gap == " " or (gap == ", " and any(x.text in ("of", "for") for x in run) and w.capitalised)):
+                yield run
+                run, pending = [], []
+        previous_end = end
+        name_word = (first.isupper() or t == "&") and w.capitalised and t.casefold() not in _MONTH_SET
+        if name_word or (run and not pending and _NUMBERED.fullmatch(t)):
             run.extend(pending)
             pending = []
             run.append(w)
             if w.possessive:
                 yield run
                 run = []
-        elif run and (w.text in _CONNECTORS or w.text in _PARTICLES):
+        elif run and t in _JOINING:
             pending.append(w)
         elif run:
             yield run
@@ -259,15 +306,19 @@ class _KnownSpans(list):
         super().__init__(known)
         self._inside: dict[int, bool] = {}
 
-    def covers(self, w: _Word) -> bool:
-        hit = self._inside.get(w.start)
-        if hit is None:
-            hit = self._inside[w.start] = any(k.start <= w.start and w.end <= k.end for k in self)
-        return hit
-
 
 def _covered(words: list[_Word], known: _KnownSpans) -> bool:
-    return all(w.text in _CONNECTORS or known.covers(w) for w in words)
+    """Every word is a connector or lies inside one known span (memoised by the word's start)."""
+    inside = known._inside
+    for w in words:
+        if w.text in _CONNECTORS:
+            continue
+        hit = inside.get(w.start)
+        if hit is None:
+            hit = inside[w.start] = any(k.start <= w.start and w.end <= k.end for k in known)
+        if not hit:
+            return False
+    return True
 
 
 def _country_prefix(words: list[_Word], known: list[Known]) -> bool:
@@ -292,13 +343,10 @@ def discover(text: str, known: list[Known], blocked: list[tuple[int, int]] = (),
     defined acronym take its class from a sentence elsewhere ("DARC is a … program")."""
     if not _HAS_INNER_CAPITAL.search(text) and not re.match(r"\W*[A-Z]\w*[,(]", text):
         return []  # no capitalised word after the first, and no apposition after it: nothing to find
-    words = _words(text)
-    if blocked:
-        words = [w for w in words if not any(s < w.end and w.start < e for s, e in blocked)]
     known = _KnownSpans(known)
     found: list[Candidate] = []
     nouns = _noun_pattern()
-    for whole in _runs(text, words):
+    for whole in _runs(text, blocked):
         for run in _split_coordination(_trim(whole)):
             _discover_run(text, run, known, found, nouns, record_text)
     return found
@@ -401,19 +449,20 @@ def _classify(text: str, run: list[_Word], known: list[Known], found: list[Candi
         return make(EntityClass.PLACE, f"direction '{run[0].text}' before a place")
     if _country_prefix(run, known) or _covered(run[:1], known):
         return None  # a known name followed by unknown words, without a head: no evidence
-    appositive = re.match(rf"^\s*,\s+(?:a|an|the|[A-Z][\w.-]*['’]s)\s+(?:[\w-]+\s+){{0,5}}?(?P<n>{nouns})\b", after)
+    cues = _noun_cues()
+    appositive = cues["appositive"].match(after)
     if appositive and _noun_class(appositive.group("n")) and not re.match(r"^\s*,\s+(?:who|which)", after):
         return make(_noun_class(appositive.group("n")), f"apposition '{appositive.group('n')}'")
     if re.search(r"\b(?:a|an)\s+$", before) and len(run) == 1 and re.match(r"^\s+(?:start-?up|company|firm)\b", after):
         return make(EntityClass.PLACE, "a place naming where a company is")
-    following = re.match(rf"^\s+(?:[a-z][\w-]*\s+){{0,3}}?(?P<n>{nouns})\b", after)
+    following = cues["following"].match(after)
     if following and len(run) <= 3 and _noun_class(following.group("n")) not in (None, EntityClass.PLACE) \
             and following.group("n") != "group":
         return make(_noun_class(following.group("n")), f"named before '{following.group('n')}'")
-    named = re.search(rf"\b(?P<n>{nouns}),\s+$", before)  # "its first satellite, Taifa-1, …"
+    named = cues["named"].search(before)
     if named and re.match(r"^\s*(?:[,.;]|$)", after) and _noun_class(named.group("n")):
         return make(_noun_class(named.group("n")), f"named after '{named.group('n')},'")
-    preceding = re.search(rf"\b(?P<n>{nouns})\s+$", before)
+    preceding = cues["preceding"].search(before)
     if preceding and _noun_class(preceding.group("n")) is EntityClass.COMPANY:
         return make(EntityClass.COMPANY, f"named after '{preceding.group('n')}'")
     neighbour = _coordinated_class(text, start, end, known, found)
@@ -436,13 +485,28 @@ def _classify(text: str, run: list[_Word], known: list[Known], found: list[Candi
             or re.search(r"(?i)\b(?:by|according\s+to|with)\s+$", before)):
         return make(EntityClass.PERSON, "person cue around a full name")
     if acr:  # a defined acronym: its class may be stated elsewhere in the record
-        copula = re.search(rf"\b{re.escape(acr)}\s+(?:is|was|remains)\s+(?:a|an|the)\s+(?:[\w-]+\s+){{0,5}}?"
-                           rf"(?P<n>{nouns})\b", record_text)
+        copula = _copula(acr, record_text)
         if copula and _noun_class(copula.group("n")):
             return make(_noun_class(copula.group("n")), f"'{acr} is a … {copula.group('n')}'")
     return None
 
 
+def _copula(acronym: str, record_text: str) -> re.Match[str] | None:
+    """The first "ACR is a … <class noun>" in the record ("DARC is a … program"): found by
+    looking for the acronym as a word, then matching the rest there (one pattern for all acronyms)."""
+    pos = record_text.find(acronym)
+    while pos >= 0:
+        if pos == 0 or not _WORD_CHAR.match(record_text, pos - 1):
+            m = _noun_cues()["copula"].match(record_text, pos + len(acronym))
+            if m:
+                return m
+        pos = record_text.find(acronym, pos + 1)
+    return None
+
+
+_WORD_CHAR = re.compile(r"\w")
+_JOINER = re.compile(r"\s+(?:and|or)\s+|,\s+(?:and|or)\s+")
+_COMMA_GAP = re.compile(r",\s+")
 _LIST_TAIL = re.compile(r"^(?:,\s+[A-Z][^,;.()]{0,60}?)*,?\s+(?:and|or)\s+[A-Z]")
 
 
@@ -452,27 +516,30 @@ def _coordinated_class(text: str, start: int, end: int, known: list[Known],
     Eutelsat and Hispasat"). A bare comma is a list only when an "and"/"or" closes it, so an
     apposition ("Thabo Mokoena, SANSA's chief executive") is not read as a list."""
     spans = [(k.start, k.end, k.cls) for k in known if k.kind != "demonym"] + [(c.start, c.end, c.cls) for c in found]
-    joiner = re.compile(r"\s+(?:and|or)\s+|,\s+(?:and|or)\s+")
     for s, e, cls in spans:
         if cls in (EntityClass.COUNTRY, EntityClass.CAPABILITY, EntityClass.PERSON):
             continue
-        if e <= start and (joiner.fullmatch(text[e:start]) or (
-                re.fullmatch(r",\s+", text[e:start]) and _LIST_TAIL.match(text[end:]))):
+        # both gaps open with a comma or a space: test that before cutting the gap out
+        if e < start and (text[e] == "," or text[e].isspace()) and (_JOINER.fullmatch(text, e, start) or (
+                _COMMA_GAP.fullmatch(text, e, start) and _LIST_TAIL.match(text[end:]))):
             return cls
-        if s >= end and (joiner.fullmatch(text[end:s]) or (
-                re.fullmatch(r",\s+", text[end:s]) and _LIST_TAIL.match(text[end:]))):
+        if s > end and (text[end] == "," or text[end].isspace()) and (_JOINER.fullmatch(text, end, s) or (
+                _COMMA_GAP.fullmatch(text, end, s) and _LIST_TAIL.match(text[end:]))):
             return cls
     return None
 
 
 def acronym_definitions(text: str, spans: Iterable[tuple[int, int, str]]) -> list[tuple[str, str]]:
     """(acronym, entity key) for "Long Name (ACR)" and "ACR (Long Name)" around known spans."""
-    pairs = []
+    pairs: list[tuple[str, str]] = []
+    if "(" not in text:  # both forms need a parenthesis
+        return pairs
     for start, end, key in spans:
         m = _DEFINED_AFTER.match(text[end:])
         if m:
             pairs.append((m.group("acr"), key))
-        before = re.search(rf"(?P<acr>{_ACRONYM})\s*\(\s*(?:the\s+)?$", text[:start])
-        if before and text[end:].lstrip().startswith(")"):
-            pairs.append((before.group("acr"), key))
+        if text[end:].lstrip().startswith(")"):
+            before = _DEFINED_BEFORE.search(text[:start])
+            if before:
+                pairs.append((before.group("acr"), key))
     return pairs

@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from functools import cache
 
-from spacekg.loaders.extract.discovery import Candidate, Known, acronym_definitions, discover, title_pattern
+from spacekg.loaders.extract.discovery import Candidate, Known, acronym_definitions, discover, title_cue
 from spacekg.loaders.extract.gazetteer import Gazetteer, NameMatch, Token, tokenize
 from spacekg.loaders.extract.quantities import extract_quantities
 from spacekg.model import AssertionRecord, EntityClass, Mention, Quantity, QuantityKind, slugify
@@ -51,7 +51,7 @@ def _listed_countries(known: Iterable[ReferenceEntity]) -> list[ReferenceEntity]
 def _titles_in(text: str):
     """The capitalised titles of ``titles.tsv`` written in `text` ("Prime Minister",
     "Director-General"); a lowercase role ("engineer") is no title a record refers back to."""
-    return (t for t in title_pattern().finditer(text) if t.group()[:1].isupper())
+    return (t for t in title_cue().finditer(text) if t.group()[:1].isupper())
 
 
 def _norm_title(title: str) -> str:
@@ -69,6 +69,7 @@ class RecordContext:
     quantities: dict[str, list[Quantity]] = field(default_factory=dict)  # sentence → its quantities
     tokens: dict[str, list[Token]] = field(default_factory=dict)  # sentence → its tokens
     matches: dict[str, list[NameMatch]] = field(default_factory=dict)  # sentence → names, record layer included
+    titles: dict[str, list[re.Match[str]]] = field(default_factory=dict)  # sentence → its capitalised titles
     reasons: dict[str, str] = field(default_factory=dict)  # minted key → why it was minted
 
     @classmethod
@@ -79,10 +80,11 @@ class RecordContext:
         minted: dict[str, ReferenceEntity] = {}
         names: list[tuple[str, str, str]] = []
         record_text = "\n".join(texts)
+        base_matches: dict[str, list[NameMatch]] = {}
         for text in texts:
             quantities = context.quantities.setdefault(text, extract_quantities(text))
             tokens = context.tokens.setdefault(text, tokenize(text))
-            matches = base.find(tokens)
+            matches = base_matches[text] = base.find(tokens)
             known = [Known(m.start, m.end, base.entities[m.keys[0]].cls, m.kind) for m in matches]
             spans: list[tuple[int, int, str]] = [(m.start, m.end, m.keys[0]) for m in matches if len(m.keys) == 1]
             for c in discover(text, known, [(q.start, q.end) for q in quantities], record_text):
@@ -99,11 +101,12 @@ class RecordContext:
                 names.append((acronym, key, "acronym"))  # the record's own definition wins
         context.gazetteer = base.extended(minted.values(), names + _surnames(minted.values(), base))
         for text in texts:
-            matches = context.matches[text] = context.gazetteer.find(context.tokens[text])
+            matches = context.matches[text] = context.gazetteer.find(context.tokens[text], below=base_matches[text])
             for m in matches:
                 if len(m.keys) == 1 and context.entity(m.keys[0]).cls is EntityClass.COUNTRY:
                     context.country_weight[m.keys[0]] += 1
-            for title, person in _titled_people(text, matches, context.gazetteer):
+            context.titles[text] = list(_titles_in(text))
+            for title, person in _titled_people(text, matches, context.gazetteer, context.titles[text]):
                 context.title_holders.setdefault(_norm_title(title), set()).add(person)
         return context
 
@@ -153,10 +156,10 @@ def _capability_words() -> frozenset[str]:
                      for name in (e.label, *e.alt_labels, *e.acronyms) for t in tokenize(name)[:1])
 
 
-def _titled_people(text: str, matches: list[NameMatch], gazetteer: Gazetteer):
+def _titled_people(text: str, matches: list[NameMatch], gazetteer: Gazetteer, titles: list[re.Match[str]]):
     """(title, person key) for each "Title Name" in the text whose name is a known person."""
     starts = {m.start: m for m in matches}
-    for t in _titles_in(text):
+    for t in titles:
         after = t.end()
         while after < len(text) and text[after] == " ":
             after += 1
@@ -215,7 +218,8 @@ def find_mentions(text: str, context: RecordContext, tokens: list[Token] | None 
                 if len(inner.keys) == 1 and context.entity(inner.keys[0]).cls is EntityClass.CAPABILITY:
                     mentions.append(_mention(context, inner.keys[0], text, inner.start, inner.end, "nested capability"))
     # a bare title ("the Prime Minister's visit") refers to the one person the record names with it
-    for t in _titles_in(text):
+    titles = context.titles.get(text)
+    for t in titles if titles is not None else _titles_in(text):
         if any(s <= t.start() < e for s, e in covered):
             continue
         rest = text[t.end():]

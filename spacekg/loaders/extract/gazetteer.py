@@ -31,13 +31,23 @@ class Token(NamedTuple):
     end: int
 
 
+_STARTS_MEMO_SIZE = 200_000
+_END = ""  # the trie key under which a node holds the name ending there (no token is empty)
 _new_token = tuple.__new__  # building tokens is the hottest loop of extraction: skip __new__'s Python frame
 
 
 def tokenize(text: str) -> list[Token]:
     """Word tokens with their character spans; hyphens are dropped (they join, not split, names)."""
-    return [_new_token(Token, (m.group(), m.start(), m.end())) for m in _TOKEN.finditer(text)
-            if m.group() not in _HYPHENS]
+    # the tokens as strings (no match objects), each found again from the end of the one
+    # before: only white space lies between two tokens
+    tokens = []
+    find, end = text.find, 0
+    for word in _TOKEN.findall(text):
+        start = find(word, end)
+        end = start + len(word)
+        if word not in _HYPHENS:
+            tokens.append(_new_token(Token, (word, start, end)))
+    return tokens
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,19 +65,24 @@ class NameMatch:
 class Gazetteer:
     """Token-sequence lookup tables built once from the reference entities.
 
-    A record's own names (entities it introduces, acronyms it defines) go into a thin
-    layer over the shared tables (`extended`), so extending costs only what the record adds.
+    Names are kept twice: in flat tables (name as a token tuple → entities), for `lookup`, and
+    in two token tries (as written, and casefolded for names of several words), for `find`,
+    which walks from each token only as far as some name continues instead of trying every
+    name length. A record's own names (entities it introduces, acronyms it defines) go into a
+    thin layer over the shared tables (`extended`), so extending costs only what the record adds.
     """
 
     def __init__(self, entities: Iterable[ReferenceEntity] = (), *, parent: Gazetteer | None = None) -> None:
         self._parent = parent
         self._exact: dict[tuple[str, ...], dict[str, str]] = {}
         self._folded: dict[tuple[str, ...], dict[str, str]] = {}
-        # first token → the lengths of the names starting with it, longest first
-        self._lengths_exact: dict[str, tuple[int, ...]] = {}
-        self._lengths_folded: dict[str, tuple[int, ...]] = {}
+        # token → next-token trie; a node's `_END` entry is the name ending there (its `_exact`/`_folded` value)
+        self._exact_trie: dict = {}
+        self._folded_trie: dict = {}
         self.entities: dict[str, ReferenceEntity] = dict(parent.entities) if parent else {}
-        self._first_cache: set[str] | frozenset[str] | None = None
+        # token as written → the trie nodes it starts, this layer's first (empty for most words):
+        # a memo, so `find` costs one dict lookup for a token that starts no name
+        self._starts: dict[str, tuple[tuple[dict, bool], ...]] = {}
         self._add_entities(entities)
 
     def _add_entities(self, entities: Iterable[ReferenceEntity], names: Iterable[tuple[str, str, str]] = ()) -> None:
@@ -90,30 +105,25 @@ class Gazetteer:
         return layer
 
     def _add(self, name: str, key: str, kind: str) -> None:
-        self._first_cache = None
+        self._starts = {}
         tokens = tuple(t.text for t in tokenize(name))
         if not tokens:
             return
         if kind == "acronym" or len(tokens) == 1:
-            self._index(self._exact, self._lengths_exact, tokens, key, kind)
+            self._index(self._exact, self._exact_trie, tokens, key, kind)
             if kind != "acronym" and tokens[0][:1].islower():  # "lunar" at a sentence start
-                self._index(self._exact, self._lengths_exact, (tokens[0][:1].upper() + tokens[0][1:],), key, kind)
+                self._index(self._exact, self._exact_trie, (tokens[0][:1].upper() + tokens[0][1:],), key, kind)
         else:
-            self._index(self._folded, self._lengths_folded, tuple(t.casefold() for t in tokens), key, kind)
+            self._index(self._folded, self._folded_trie, tuple(t.casefold() for t in tokens), key, kind)
 
     @staticmethod
-    def _index(table: dict, lengths: dict, tokens: tuple[str, ...], key: str, kind: str) -> None:
-        table.setdefault(tokens, {})[key] = kind
-        known = set(lengths.get(tokens[0], ()))
-        known.add(len(tokens))
-        lengths[tokens[0]] = tuple(sorted(known, reverse=True))
-
-    def _lengths(self, word: str, folded: str) -> tuple[int, ...]:
-        parts = [x for x in (self._lengths_exact.get(word), self._lengths_folded.get(folded),
-                             self._parent._lengths(word, folded) if self._parent else None) if x]
-        if len(parts) <= 1:
-            return parts[0] if parts else ()
-        return tuple(sorted(set().union(*parts), reverse=True))
+    def _index(table: dict, trie: dict, tokens: tuple[str, ...], key: str, kind: str) -> None:
+        entry = table.setdefault(tokens, {})
+        entry[key] = kind
+        node = trie
+        for token in tokens:
+            node = node.setdefault(token, {})
+        node[_END] = entry
 
     def _hit(self, exact: tuple[str, ...], folded: tuple[str, ...]) -> dict[str, str] | None:
         """What a token sequence names; a layer's own entry shadows the tables below it, as a
@@ -123,12 +133,18 @@ class Gazetteer:
             return self._parent._hit(exact, folded)
         return hit
 
-    def _firsts(self) -> set[str] | frozenset[str]:
-        """Every token a name can start with (exact or casefolded), this layer and below."""
-        if self._first_cache is None:
-            own = set(self._lengths_exact) | set(self._lengths_folded)
-            self._first_cache = own | self._parent._firsts() if self._parent else frozenset(own)
-        return self._first_cache
+    def _roots(self, word: str) -> tuple[tuple[dict, bool], ...]:
+        """The trie nodes `word` starts, in order of precedence: this layer's names as written,
+        then casefolded, then the layers below; the flag says the trie is casefolded."""
+        folded = word.casefold()
+        own = tuple((node, is_folded) for node, is_folded in
+                    ((self._exact_trie.get(word), False), (self._folded_trie.get(folded), True)) if node is not None)
+        if self._parent is None:
+            return own
+        below = self._parent._starts.get(word)
+        if below is None:
+            below = self._parent._starts[word] = self._parent._roots(word)
+        return own + below
 
     @property
     def max_len(self) -> int:
@@ -141,31 +157,67 @@ class Gazetteer:
         hit = self._hit(words, tuple(w.casefold() for w in words)) if words else None
         return tuple(sorted(hit)) if hit else ()
 
-    def find(self, tokens: list[Token], *, max_len: int | None = None) -> list[NameMatch]:
-        """Leftmost-longest, non-overlapping matches over `tokens` (at most `max_len` tokens long)."""
-        words = [t.text for t in tokens]
-        folded = [w.casefold() for w in words]
+    def find(self, tokens: list[Token], *, max_len: int | None = None,
+             below: list[NameMatch] | None = None) -> list[NameMatch]:
+        """Leftmost-longest, non-overlapping matches over `tokens` (at most `max_len` tokens long).
+        Of two names of the same length, the one `_hit` would pick wins (this layer's, as written).
+
+        `below` is what the layer underneath found in the same tokens. What a scan finds at a
+        token depends only on the names that can start there, so where none of this layer's
+        own names can, the answer below is reused instead of walked again."""
+        starts = self._starts
+        if len(starts) > _STARTS_MEMO_SIZE:  # a bounded memo: a long build meets ever new figures and names
+            starts.clear()
+        limit = max_len or len(tokens)
+        count = len(tokens)
+        if below is not None and self._parent is not None and max_len is None:
+            own_exact, own_folded = self._exact_trie, self._folded_trie
+            own = [t[0] in own_exact or t[0].casefold() in own_folded for t in tokens]
+            if not any(own):
+                return below
+            below_at = {m.first: m for m in below}
+            inside = bytearray(count)  # 1 inside a match below: there the scan below never stood
+            for m in below:
+                inside[m.first + 1:m.last + 1] = b"\x01" * (m.last - m.first)
+        else:
+            own = below_at = inside = None
         matches: list[NameMatch] = []
-        firsts = self._firsts()
-        i, count = 0, len(tokens)
+        i = 0
         while i < count:
-            if words[i] not in firsts and folded[i] not in firsts:
+            if own is not None and not own[i] and not inside[i]:  # the scan below stood here: same answer
+                m = below_at.get(i)
+                if m is None:
+                    i += 1
+                else:
+                    matches.append(m)
+                    i = m.last + 1
+                continue
+            word = tokens[i][0]
+            roots = starts.get(word)
+            if roots is None:
+                roots = starts[word] = self._roots(word)
+            best, hit = 0, None
+            for node, is_folded in roots:
+                j = i + 1
+                while True:
+                    entry = node.get(_END)
+                    # a longer name wins; at equal length the earlier trie (see `_roots`) wins
+                    if entry is not None and j - i > best and j - i <= limit and (j - i > 1 or not is_folded):
+                        best, hit = j - i, entry
+                    if j >= count:
+                        break
+                    node = node.get(tokens[j][0].casefold() if is_folded else tokens[j][0])
+                    if node is None:
+                        break
+                    j += 1
+            if hit is None:
                 i += 1
                 continue
-            for n in self._lengths(words[i], folded[i]):
-                if n > count - i or (max_len and n > max_len):
-                    continue
-                hit = self._hit(tuple(words[i:i + n]), tuple(folded[i:i + n]))
-                if hit:
-                    kinds = set(hit.values())
-                    kind = "demonym" if kinds == {"demonym"} else ("acronym" if "acronym" in kinds else "name")
-                    matches.append(
-                        NameMatch(tuple(sorted(hit)), kind, i, i + n - 1, tokens[i].start, tokens[i + n - 1].end)
-                    )
-                    i += n
-                    break
-            else:
-                i += 1
+            kinds = set(hit.values())
+            kind = "demonym" if kinds == {"demonym"} else ("acronym" if "acronym" in kinds else "name")
+            last = i + best - 1
+            matches.append(NameMatch(tuple(sorted(hit)), kind, i, last, tokens[i].start, tokens[last].end))
+            i += best
         return matches
 
     def find_inside(self, tokens: list[Token], match: NameMatch) -> list[NameMatch]:

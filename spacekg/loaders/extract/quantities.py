@@ -75,6 +75,7 @@ from decimal import Decimal
 from functools import lru_cache
 from importlib import resources
 
+from spacekg.loaders.extract.cues import Cue
 from spacekg.model import Quantity, QuantityKind
 
 __all__ = ["extract_quantities", "parse_figure"]
@@ -283,6 +284,11 @@ _COUNT_RE = re.compile(rf"""
     (?:(?P<sep>\s*[-–]\s*|\s+(?:to|or)\s+)(?P<n2>{_NUM}))?          # 10–20 satellites, two or three
     (?=\s+[A-Za-z])
 """, _X)
+
+# The words every match of a pass holds (see cues.py): a sentence without them skips the pass.
+_PERCENT = Cue(_PERCENT_RE, (), ["%", "cent", "pct"])  # %, percent, per cent, percentage points, pct
+_FREQUENCY = Cue(_FREQUENCY_RE, ["once", "twice", "thrice", "times", "every"])
+_DURATION = Cue(_DURATION_RE, [u + s for u in _UNIT_CODES for s in ("", "s")])  # ten years, two-year
 
 # Bounds and qualifiers written just before a figure (read backwards from its start).
 _MIN_WORDS = ["over", "more than", "at least", "topped", "tops", "topping", "exceeding", "exceeded", "exceeds",
@@ -796,6 +802,8 @@ def _money_words_ok(text: str, m: re.Match, num: str, cur: str) -> bool:
 
 
 def _percent(text: str, starts: list[int]):
+    if not _PERCENT.may_occur(text):
+        return
     for m in _matches(_PERCENT_RE, text, starts):
         values = _pair(text, m)
         if values is None:
@@ -809,6 +817,8 @@ def _percent(text: str, starts: list[int]):
 
 
 def _frequency(text: str, starts: list[int]):
+    if not _FREQUENCY.may_occur(text):
+        return
     for m in _matches(_FREQUENCY_RE, text, starts):
         if m.group("n3"):
             count, period, unit = _D1, _figure(m.group("n3")), m.group("u3")
@@ -913,6 +923,8 @@ def _date(text: str, starts: list[int]):
 
 
 def _duration(text: str, starts: list[int]):
+    if not _DURATION.may_occur(text):
+        return
     for m in _matches(_DURATION_RE, text, starts):
         if m.group("n1")[0].isdigit() and _is_identifier(text, m.start()):
             continue
@@ -1013,6 +1025,7 @@ for _surface, _ in _PREFIXES:
     if _word.isalpha():
         _CUR_BY_LOWER.setdefault(_word.lower(), []).append(_word)
 _CUR_WORDS = frozenset(w for words in _CUR_BY_LOWER.values() for w in words)
+_CUR_LOWER = frozenset(_CUR_BY_LOWER)  # a set, so intersecting walks the sentence's few words, not every code
 
 
 def _anchors(text: str) -> dict[str, list[int]] | None:
@@ -1058,7 +1071,7 @@ def _anchors(text: str) -> dict[str, list[int]] | None:
         for lead in _SIGN_LEADS:
             if text.startswith(lead, pos - len(lead), pos):
                 cur.append(pos - len(lead))
-    for word in words.intersection(_CUR_BY_LOWER):
+    for word in words.intersection(_CUR_LOWER):
         for tok in _CUR_BY_LOWER[word]:
             size = len(tok)
             pos = text.find(tok)

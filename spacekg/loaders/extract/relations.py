@@ -21,8 +21,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
-from functools import cache
+from functools import cache, lru_cache
 
+from spacekg.loaders.extract.cues import Cue, sentence_words
 from spacekg.loaders.extract.discovery import Title, title_pattern, titles
 from spacekg.loaders.extract.entities import RecordContext
 from spacekg.loaders.extract.polarity import negation_positions
@@ -34,8 +35,8 @@ __all__ = ["find_budgets", "find_facts"]
 _ORGS = frozenset({EntityClass.ORGANIZATION, EntityClass.GOVERNMENT_BODY, EntityClass.COMPANY})
 _ACTORS = _ORGS | {EntityClass.PERSON, EntityClass.COUNTRY}
 
-_MEET = re.compile(r"(?i)\b(?:met|meets|meeting)(?:\s+with)?\s+|\bheld\s+talks\s+with\s+|\btalks\s+with\s+|"
-                   r"\bhosted\s+|\bsat\s+down\s+with\s+")
+_MEET = Cue(re.compile(r"(?i)\b(?:met|meets|meeting)(?:\s+with)?\s+|\bheld\s+talks\s+with\s+|\btalks\s+with\s+|"
+                       r"\bhosted\s+|\bsat\s+down\s+with\s+"), "met meets meeting talks hosted sat".split())
 _UNNAMED = re.compile(r"(?i)^\s*(?:officials|counterparts|representatives|delegations?|staff|leaders|officers)\b")
 _FORMER = re.compile(r"(?i)\b(?:former|formerly|previously|ex-|once|until\s+recently|earlier)\b")
 _LEAD_VERB = re.compile(r"(?i)\b(?:leads|led|heads|headed|chairs|chaired|runs|ran|directs|directed)\s+(?:the\s+)?$")
@@ -125,29 +126,38 @@ _GAP = re.compile(r"^[^,;:.()]*$")  # no clause punctuation between the verb and
 
 
 @cache
-def _verb_scanners() -> tuple[re.Pattern[str], re.Pattern[str]]:
-    """All active verbs in one pattern and all passive ones in another (group ``v<i>`` names
-    the row of the verb table), so a sentence is scanned twice, not twice per verb."""
-    verbs = relation_verbs()
-    active = "|".join(f"(?P<v{i}>{v.active.pattern})" for i, v in enumerate(verbs))
-    passive = "|".join(f"(?P<v{i}>{v.passive.pattern})" for i, v in enumerate(verbs) if v.passive)
-    return re.compile(active), re.compile(passive)
-
-
-@cache
-def _verb_words() -> frozenset[str]:
-    """The first word of every verb form, to skip sentences that contain none."""
+def _verb_rows() -> dict[str, frozenset[int]]:
+    """Rows of the verb table by the first word of each of their forms (auxiliaries aside):
+    a sentence is scanned only for the verbs whose words it holds."""
     auxiliaries = {"is", "are", "was", "were", "will", "has", "have", "had", "be", "been"}
-    return frozenset(next(w for w in form.split() if w not in auxiliaries)
-                     for v in relation_verbs() for form in v.forms)
+    rows: dict[str, set[int]] = {}
+    for i, v in enumerate(relation_verbs()):
+        for form in v.forms:
+            rows.setdefault(next(w for w in form.split() if w not in auxiliaries), set()).add(i)
+    return {word: frozenset(found) for word, found in rows.items()}
+
+
+@lru_cache(maxsize=256)  # one entry per set of verbs that occur together; few in practice
+def _verb_scanners(rows: tuple[int, ...]) -> tuple[re.Pattern[str], re.Pattern[str] | None]:
+    """The active forms of these rows of the verb table in one pattern and the passive ones in
+    another (group ``v<i>`` names the row), so a sentence is scanned twice, not twice per verb.
+    A row left out cannot match: none of its words is in the sentence."""
+    verbs = relation_verbs()
+    active = "|".join(f"(?P<v{i}>{verbs[i].active.pattern})" for i in rows)
+    passive = "|".join(f"(?P<v{i}>{verbs[i].passive.pattern})" for i in rows if verbs[i].passive)
+    return re.compile(active), re.compile(passive) if passive else None
 
 
 def _verb_relations(text: str, mentions: list[Mention]) -> list[Fact]:
     facts = []
-    if len(mentions) < 2 or not _verb_words().intersection(re.findall(r"[a-z]+", text)):
+    if len(mentions) < 2:
+        return facts
+    by_word = _verb_rows()
+    rows = sorted(set().union(*(by_word[w] for w in sentence_words(text) & by_word.keys())))
+    if not rows:
         return facts
     verbs = relation_verbs()
-    active, passive = _verb_scanners()
+    active, passive = _verb_scanners(tuple(rows))
     for v in active.finditer(text):
         verb = verbs[int(v.lastgroup[1:])]
         subject = next((m for m in reversed(mentions) if m.end <= v.start() and m.cls in verb.subject
@@ -157,7 +167,7 @@ def _verb_relations(text: str, mentions: list[Mention]) -> list[Fact]:
                     and _GAP.match(text[v.end():m.start]) and len(text[v.end():m.start].split()) <= 5), None)
         if subject and obj:
             facts.append(Fact(subject.key, verb.predicate, obj.key, subject.start, obj.end))
-    for v in passive.finditer(text):
+    for v in passive.finditer(text) if passive is not None else ():
         verb = verbs[int(v.lastgroup[1:])]
         obj = next((m for m in reversed(mentions) if m.end <= v.start() and m.cls in verb.object
                     and len(text[m.end:v.start()].split()) <= 12), None)
@@ -276,8 +286,10 @@ def _from_description(text: str, person: Mention, mentions: list[Mention]) -> li
 
 def _meetings(text: str, mentions: list[Mention]) -> list[Fact]:
     facts = []
-    actors = [m for m in mentions if _is(m, _ACTORS)]
+    actors = None
     for verb in _MEET.finditer(text):
+        if actors is None:
+            actors = [m for m in mentions if _is(m, _ACTORS)]
         left = [m for m in actors if m.end <= verb.start() and not re.search(r"[.;]", text[m.end:verb.start()])]
         right = [m for m in actors if m.start >= verb.end() and not re.search(r"[.;]", text[verb.end():m.start])]
         if not left or not right:
@@ -296,8 +308,8 @@ def find_budgets(text: str, mentions: list[Mention], quantities: list[Quantity],
     """One budget per stated amount (restatements in another currency join it) when the
     sentence names a budget-like allocation and who holds it."""
     money = [i for i, q in enumerate(quantities) if q.kind is QuantityKind.MONEY]
-    word = _BUDGET_WORD.search(text)
-    if not money or not word:
+    word = _BUDGET_WORD.search(text) if money else None
+    if not word:
         return []
     first_money = quantities[money[0]].start
     if _NOT_BUDGET.search(text[:first_money]) and not _BUDGET_WORD.search(text[:first_money]):

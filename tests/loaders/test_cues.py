@@ -1,0 +1,73 @@
+"""The extraction's shortcuts (trigger words, the run reader, the verb rows) only ever skip what could not have matched."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from spacekg.loaders.extract import discovery, polarity, quantities, relations
+from spacekg.loaders.extract.cues import Cue, sentence_words
+from spacekg.loaders.records import read_records
+from tests.conftest import FIXTURES, SHIPPED_RECORD
+
+
+def _cues() -> dict[str, Cue]:
+    found = {f"{m.__name__.rsplit('.', 1)[1]}.{name}": value for m in (polarity, quantities, relations)
+             for name, value in vars(m).items() if isinstance(value, Cue)}
+    found["discovery.title_cue"] = discovery.title_cue()
+    return found
+
+
+def _sentences() -> list[str]:
+    records = [r for f in [SHIPPED_RECORD, *sorted((FIXTURES / "records").glob("*.txt"))] for r in read_records(f)]
+    return [t for r in records for t in (r.summary, *(a.text for a in r.assertions)) if t]
+
+
+def test_the_stages_cue_patterns_are_guarded():
+    assert {"polarity._NEGATION", "polarity._HEDGED", "relations._MEET", "discovery.title_cue"} <= set(_cues())
+
+
+@pytest.mark.parametrize("name", sorted(_cues()))
+def test_every_match_in_the_records_contains_one_of_the_cues_triggers(name):
+    cue = _cues()[name]
+    matched = 0
+    for sentence in _sentences():
+        for m in cue.pattern.finditer(sentence):
+            if not m.group():
+                continue
+            matched += 1
+            text = m.group().casefold()
+            assert not cue.words.isdisjoint(re.findall(r"\w+", text)) or any(f in text for f in cue.fragments), \
+                f"{name}: {m.group()!r} holds no trigger"
+            assert cue.may_occur(sentence)
+    assert matched, f"{name} matched nothing: the check proved nothing"
+
+
+def test_a_sentence_without_triggers_skips_the_pattern_and_one_with_them_runs_it():
+    negation = polarity._NEGATION
+    assert negation.search("The agency launched two satellites.") is None
+    assert negation.search("The agency hasn't launched anything.").group() == "hasn't"
+    assert negation.search("It did NOT launch.").group() == "NOT"
+    assert "launched" in sentence_words("The agency LAUNCHED two.")
+
+
+def test_the_run_reader_finds_each_word_where_the_word_pattern_does():
+    text = "The U.S. Space Force's Space Systems Command and A&B Corp. met Dr. Lee of the Agency for X, in 2025."
+    runs = [(w.text, w.start, w.end) for run in discovery._runs(text) for w in run]
+    words = {(m.group(), m.start(), m.end()) for m in discovery._WORD.finditer(text)}
+    assert len(runs) > 8 and set(runs) <= words
+
+
+def test_scanning_only_for_the_verbs_a_sentence_holds_finds_what_scanning_for_all_does():
+    every_row = tuple(range(len(relations.relation_verbs())))
+    by_word = relations._verb_rows()
+    found = 0
+    for sentence in _sentences():
+        rows = tuple(sorted(set().union(*(by_word[w] for w in sentence_words(sentence) & by_word.keys()))))
+        for full, restricted in zip(relations._verb_scanners(every_row), relations._verb_scanners(rows)):
+            expected = [(m.span(), m.lastgroup) for m in full.finditer(sentence)]
+            got = [(m.span(), m.lastgroup) for m in restricted.finditer(sentence)] if rows and restricted else []
+            assert got == expected, sentence
+            found += len(expected)
+    assert found > 20
