@@ -358,6 +358,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--extract-limit", default="20k")
     parser.add_argument("--no-validate-above", default="1M", help="skip SHACL validation for sizes above this")
     parser.add_argument("--resume", action="store_true", help="keep earlier sizes already in --out")
+    parser.add_argument("--smoke", action="store_true",
+                        help="a quick look (under a minute at 10k): no SHACL, one run per query, no rdflib baseline")
     parser.add_argument("--keep", action="store_true", help="keep the exported files")
     parser.add_argument("--child", help=argparse.SUPPRESS)
     parser.add_argument("child_args", nargs="?", help=argparse.SUPPRESS)
@@ -365,6 +367,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.child:
         print(json.dumps(CHILDREN[args.child](*json.loads(args.child_args))))
         return 0
+    if args.smoke:
+        args.no_validate_above, args.repeats, args.query_budget, args.baseline_max = "0", 1, 2.0, "0"
     start = time.perf_counter()
     results = run([s.strip() for s in args.sizes.split(",") if s.strip()], args.out, args)
     print(f"done in {time.perf_counter() - start:.0f} s; results in {args.out}", file=sys.stderr)
