@@ -207,7 +207,7 @@ def _write(store: Store, staging: Path, spans: list[tuple[int, int, list[str]]],
     from spacekg.graph.oxigraph_store import OxigraphStore
     from spacekg.graph.writer import replace_staged
 
-    if isinstance(store, OxigraphStore) and len(store) == 0:
+    if isinstance(store, OxigraphStore) and store.is_empty():
         with staging.open("ab") as out:
             out.write(ox.serialize(shared, format=ox.RdfFormat.N_QUADS) or b"")
         store.bulk_load_into_empty(staging)
