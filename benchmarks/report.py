@@ -146,7 +146,8 @@ def tables(results: dict) -> str:
         x = e.get("exports", {}).get("exports")
         if not x:
             continue
-        cells = [f"{_n(x[k]['wall_s'], 1)} s ({x[k]['bytes'] / 2**20:,.1f})" if k in x else "–"
+        cells = [(f"{_n(x[k]['wall_s'], 1)} s ({x[k]['bytes'] / 2**20:,.1f})" if "wall_s" in x[k]
+                  else x[k].get("error") or "–") if k in x else "–"
                  for k in ("gexf:entities", "gexf:comention", "graphml:entities", "graphml:comention", "nquads")]
         out.append(f"| {label} | " + " | ".join(cells) + " |")
     out += ["", "### rdflib baseline: loading the same quads", "",

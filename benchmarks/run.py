@@ -51,6 +51,7 @@ from generate import generate, parse_size  # noqa: E402
 
 START_TIMEOUT = 60.0
 PROJECTIONS = ("entities", "comention")
+EXPORTS = ("gexf:entities", "gexf:comention", "graphml:entities", "graphml:comention", "nquads")
 
 
 # --- measurement helpers (used in the children) -------------------------------------------
@@ -80,7 +81,8 @@ def named_queries() -> list[tuple[str, dict[str, str]]]:
     return [(n, {p.name: p.example for p in lib.get(n).params}) for n in lib.names()]
 
 
-def time_queries(store, *, repeats: int, budget: float, timeout: float | None = None) -> dict:
+def time_queries(store, *, repeats: int, budget: float, timeout: float | None = None,
+                 names: list[str] | None = None) -> dict:
     """p50/p95 wall time of every named query on `store`; `timeout` (seconds) stops a run by SIGALRM."""
     from spacekg.queries import run_query
 
@@ -91,6 +93,8 @@ def time_queries(store, *, repeats: int, budget: float, timeout: float | None = 
         signal.signal(signal.SIGALRM, alarm)
     results = {}
     for name, params in named_queries():
+        if names and name not in names:
+            continue
         runs: list[float] = []
         rows = None
         error = None
@@ -161,12 +165,12 @@ def child_extract(records: str, limit: int) -> dict:
     return {"assertions": count, "wall_s": wall, "cpu_s": cpu, "assertions_per_cpu_s": count / cpu, **_usage()}
 
 
-def child_queries(location: str, repeats: int, budget: float) -> dict:
+def child_queries(location: str, repeats: int, budget: float, names: list[str] | None = None) -> dict:
     from spacekg.graph.store import open_store
 
     store = open_store(location)
     try:
-        return {"queries": time_queries(store, repeats=repeats, budget=budget), **_usage()}
+        return {"queries": time_queries(store, repeats=repeats, budget=budget, names=names), **_usage()}
     finally:
         store.close()
 
@@ -188,10 +192,11 @@ def child_exports(store_path: str, out_dir: str, only: list[str] | None = None) 
                 with timed(result, f"{fmt}:{projection}"):
                     export(store, path, format=fmt, projection=projection)
                 result[f"{fmt}:{projection}"]["bytes"] = path.stat().st_size
-        path = out_dir_p / "dataset.nq"
-        with timed(result, "nquads"):
-            export(store, path, format="nquads")
-        result["nquads"]["bytes"] = path.stat().st_size
+        if not only or "nquads" in only:
+            path = out_dir_p / "dataset.nq"
+            with timed(result, "nquads"):
+                export(store, path, format="nquads")
+            result["nquads"]["bytes"] = path.stat().st_size
     finally:
         store.close()
     return {"exports": result, **_usage()}
@@ -219,7 +224,10 @@ CHILDREN = {"build": child_build, "extract": child_extract, "queries": child_que
 def in_child(task: str, *args, timeout: float | None = None) -> dict:
     """Run `task` in a fresh interpreter; its result is the JSON on its last stdout line."""
     cmd = [sys.executable, __file__, "--child", task, json.dumps(args)]
-    proc = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, cwd=ROOT)
+    try:
+        proc = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, cwd=ROOT)
+    except subprocess.TimeoutExpired:
+        return {"error": f"stopped after {timeout:g} s"}
     if proc.returncode != 0:
         return {"error": (proc.stderr.strip().splitlines() or ["exit %d" % proc.returncode])[-1][:300]}
     return json.loads(proc.stdout.strip().splitlines()[-1])
@@ -292,6 +300,34 @@ def machine() -> dict:
             "load_average_at_start": os.getloadavg()[0]}
 
 
+def timed_queries(location: str | None, args: argparse.Namespace, *, served: Path | None = None) -> dict:
+    """Every named query, embedded (`location`) or through `oxigraph serve` on `served`. With
+    --query-timeout each query runs in a child of its own (and, served, a server of its own),
+    stopped past the timeout: Oxigraph cannot interrupt a query that aggregates or sorts."""
+    def one(names: list[str] | None, timeout: float | None) -> dict:
+        if served is None:
+            return in_child("queries", location, args.repeats, args.query_budget, names, timeout=timeout)
+        try:
+            with oxigraph_serve(served) as url:
+                spec = f"sparql:{url}|timeout={timeout or 600:g}|retries=0"
+                return in_child("queries", spec, args.repeats, args.query_budget, names,
+                                timeout=timeout and timeout + 10)
+        except RuntimeError as exc:
+            return {"error": str(exc)}
+
+    if not args.query_timeout:
+        return one(None, None)
+    result: dict = {"queries": {}}
+    for name, params in named_queries():
+        got = one([name], args.query_timeout)
+        if "queries" in got:
+            result["queries"].update(got["queries"])
+        else:
+            result["queries"][name] = {"params": params, "rows": None, "runs": 0, "p50_s": None, "p95_s": None,
+                                       "error": got.get("error")}
+    return result
+
+
 def run(sizes: list[str], out: Path, args: argparse.Namespace) -> dict:
     results = json.loads(out.read_text()) if out.exists() and args.resume else {}
     results.setdefault("machine", machine())
@@ -312,32 +348,35 @@ def run(sizes: list[str], out: Path, args: argparse.Namespace) -> dict:
             (data / ".complete").touch()
         store = work / "store"
         validate = total <= parse_size(args.no_validate_above)
-        print(f"[{label}] build (validate={validate})", file=sys.stderr, flush=True)
-        entry["started"] = time.strftime("%Y-%m-%d %H:%M:%S")
-        entry["build"] = in_child("build", str(data), str(store), validate, args.workers)
-        save()
-        print(f"[{label}] {entry['build']}", file=sys.stderr, flush=True)
-        if "error" in entry["build"]:
+        if "build" in args.steps.split(","):
+            print(f"[{label}] build (validate={validate})", file=sys.stderr, flush=True)
+            entry["started"] = time.strftime("%Y-%m-%d %H:%M:%S")
+            entry["build"] = in_child("build", str(data), str(store), validate, args.workers)
+            save()
+            print(f"[{label}] {entry['build']}", file=sys.stderr, flush=True)
+        if "error" in entry.get("build", {"error": "not built"}):
             continue
-        if not args.smoke:
+        if not args.smoke and "extract" in args.steps.split(","):
             entry["extract"] = in_child("extract", str(data), min(total, parse_size(args.extract_limit)))
             save()
-        print(f"[{label}] queries, embedded", file=sys.stderr, flush=True)
-        entry["queries_embedded"] = in_child("queries", str(store), args.repeats, args.query_budget)
-        save()
-        print(f"[{label}] queries, oxigraph serve", file=sys.stderr, flush=True)
-        try:
-            with oxigraph_serve(store) as url:
-                entry["queries_server"] = in_child("queries", f"sparql:{url}|timeout=600", args.repeats,
-                                                   args.query_budget)
-        except RuntimeError as exc:
-            entry["queries_server"] = {"error": str(exc)}
-        save()
+        steps = set(args.steps.split(","))
+        if "embedded" in steps:
+            print(f"[{label}] queries, embedded", file=sys.stderr, flush=True)
+            entry["queries_embedded"] = timed_queries(str(store), args)
+            save()
+        if "server" in steps:
+            print(f"[{label}] queries, oxigraph serve", file=sys.stderr, flush=True)
+            entry["queries_server"] = timed_queries(None, args, served=store)
+            save()
+        if "exports" not in steps:
+            continue
         print(f"[{label}] exports", file=sys.stderr, flush=True)
-        entry["exports"] = in_child("exports", str(store), str(work / "exports"),
-                                    ["gexf:comention"] if args.smoke else None)
-        save()
-        if total <= parse_size(args.baseline_max) and "error" not in entry["exports"]:
+        entry["exports"] = {"exports": {}}
+        for key in (EXPORTS[1::3] if args.smoke else EXPORTS):  # smoke: GEXF comention and N-Quads
+            got = in_child("exports", str(store), str(work / "exports"), [key], timeout=args.export_timeout)
+            entry["exports"]["exports"][key] = got.get("exports", {}).get(key) or {"error": got.get("error")}
+            save()
+        if total <= parse_size(args.baseline_max) and "wall_s" in entry["exports"]["exports"]["nquads"]:
             print(f"[{label}] rdflib baseline", file=sys.stderr, flush=True)
             entry["baseline"] = in_child("baseline", str(work / "exports" / "dataset.nq"), args.repeats,
                                          args.query_budget, args.baseline_timeout)
@@ -366,6 +405,10 @@ def main(argv: list[str] | None = None) -> int:
                         help="a quick look at 10k: no SHACL, one run per query, GEXF comention and N-Quads only, "
                              "no extraction-alone step, no rdflib baseline")
     parser.add_argument("--keep", action="store_true", help="keep the exported files")
+    parser.add_argument("--steps", default="build,extract,embedded,server,exports,baseline",
+                        help="which steps to run (with --resume, later steps reuse an earlier build)")
+    parser.add_argument("--query-timeout", type=float, help="stop a query (in its own child) past this many seconds")
+    parser.add_argument("--export-timeout", type=float, help="stop the exports step past this many seconds")
     parser.add_argument("--work", type=Path, default=HERE / "work", help="where stores and exports go")
     parser.add_argument("--child", help=argparse.SUPPRESS)
     parser.add_argument("child_args", nargs="?", help=argparse.SUPPRESS)
