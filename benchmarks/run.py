@@ -372,7 +372,7 @@ def run(sizes: list[str], out: Path, args: argparse.Namespace) -> dict:
             continue
         print(f"[{label}] exports", file=sys.stderr, flush=True)
         entry["exports"] = {"exports": {}}
-        for key in (EXPORTS[1::3] if args.smoke else EXPORTS):  # smoke: GEXF comention and N-Quads
+        for key in (EXPORTS[1::3] if args.smoke else args.exports.split(",")):  # smoke: GEXF comention, N-Quads
             got = in_child("exports", str(store), str(work / "exports"), [key], timeout=args.export_timeout)
             entry["exports"]["exports"][key] = got.get("exports", {}).get(key) or {"error": got.get("error")}
             save()
@@ -408,6 +408,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--steps", default="build,extract,embedded,server,exports,baseline",
                         help="which steps to run (with --resume, later steps reuse an earlier build)")
     parser.add_argument("--query-timeout", type=float, help="stop a query (in its own child) past this many seconds")
+    parser.add_argument("--exports", default=",".join(EXPORTS), help="which exports to time")
     parser.add_argument("--export-timeout", type=float, help="stop the exports step past this many seconds")
     parser.add_argument("--work", type=Path, default=HERE / "work", help="where stores and exports go")
     parser.add_argument("--child", help=argparse.SUPPRESS)
