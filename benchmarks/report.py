@@ -61,15 +61,20 @@ def chart(results: dict, path: Path) -> None:
                            (axes[1], "baseline", "rdflib Dataset (baseline)")):
         names = sorted({n for s in sizes for n in results["sizes"][s].get(key, {}).get("queries", {})})
         for name in names:
-            pts = [(x, results["sizes"][s].get(key, {}).get("queries", {}).get(name, {}).get("p50_s"))
-                   for x, s in zip(xs, sizes)]
-            pts = [(x, y) for x, y in pts if y]
+            got = [(x, results["sizes"][s].get(key, {}).get("queries", {}).get(name, {})) for x, s in zip(xs, sizes)]
+            pts = [(x, q["p50_s"]) for x, q in got if q.get("p50_s")]
+            stopped = [(x, float(q["error"].split()[2])) for x, q in got
+                       if not q.get("p50_s") and (q.get("error") or "").startswith("stopped after")]
             if pts:
-                ax.plot(*zip(*pts), marker="o", linewidth=1, label=name)
+                line, = ax.plot(*zip(*pts), marker="o", linewidth=1, label=name)
+                if stopped:  # stopped at the timeout: drawn at the timeout, as a cross
+                    ax.plot(*zip(*(pts[-1:] + stopped)), marker="x", linestyle=":", color=line.get_color())
+            elif stopped:
+                ax.plot(*zip(*stopped), marker="x", linestyle="", label=f"{name} (stopped)")
         ax.set_xscale("log")
         ax.set_yscale("log")
         ax.set_xlabel("assertions")
-        ax.set_title(f"named queries, p50 latency: {title}")
+        ax.set_title(f"named queries, p50 latency: {title}\n(x: stopped at the timeout)", fontsize=10)
         ax.axhline(2.0, color="grey", linestyle="--", linewidth=0.8)
         ax.grid(True, which="both", linewidth=0.3)
     axes[0].set_ylabel("seconds (log)")
