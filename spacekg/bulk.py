@@ -142,10 +142,10 @@ def build_staged(files: Sequence[Path], store: Store, report: BuildReport, *, va
     from spacekg.ontology import ontology_quads
 
     workers = workers if workers is not None else max(1, min(len(os.sched_getaffinity(0)), 8))
-    location = getattr(store, "location", "memory:")
-    if staging_dir is None:
-        staging_dir = Path(location).resolve().parent if location not in ("memory:",) and "://" not in location \
-            and not location.startswith("sparql:") else None
+    from spacekg.graph.oxigraph_store import OxigraphStore
+
+    if staging_dir is None and isinstance(store, OxigraphStore) and store.location != "memory:":
+        staging_dir = Path(store.location).resolve().parent  # beside the store: same disk, renames stay cheap
     report.quads_before = len(store)
     first_source: dict[str, str] = {}
     labels: dict[str, Counter] = {}
