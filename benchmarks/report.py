@@ -34,6 +34,14 @@ def _ms(seconds: float | None) -> str:
     return f"{seconds * 1000:,.0f}" if seconds >= 0.01 else f"{seconds * 1000:.1f}"
 
 
+def _err(text: str | None) -> str:
+    """A query's error as a table cell: a timeout reads "> N s"."""
+    import re
+
+    found = re.search(r"(?:stopped after|no answer within) (\d+(?:\.\d+)?) s", text or "")
+    return f"> {float(found.group(1)):g} s" if found else (text or "–")[:60]
+
+
 def _size_key(label: str) -> float:
     return float(label.rstrip("kKmM")) * {"k": 1e3, "m": 1e6}.get(label[-1:].lower(), 1)
 
@@ -119,7 +127,7 @@ def tables(results: dict) -> str:
             "Embedded = `spacekg query` on the on-disk store; server = the same store behind "
             "`oxigraph serve-read-only` through `--store sparql:`; rdflib = the baseline. "
             "Ratio = rdflib p50 / embedded p50 at the largest size with a baseline.", ""]
-    header = "| query | rows (largest) |" + "".join(
+    header = "| query | rows (largest size answered) |" + "".join(
         f" {label} embedded | {label} server | {label} rdflib |" for label in sizes) + " ratio |"
     out += [header, "|---|---:|" + "---:|" * (3 * len(sizes)) + "---:|"]
     for name in names:
@@ -132,16 +140,16 @@ def tables(results: dict) -> str:
                 if not q:
                     cells.append("–")
                 elif q.get("p50_s") is None:
-                    cells.append(q.get("error") or "–")
+                    cells.append(_err(q.get("error")))
                 else:
                     cells.append(f"{_ms(q['p50_s'])} / {_ms(q['p95_s'])}")
             emb = e.get("queries_embedded", {}).get("queries", {}).get(name, {})
             base = e.get("baseline", {}).get("queries", {}).get(name, {})
-            rows = emb.get("rows", rows)
+            rows = emb["rows"] if emb.get("rows") is not None else rows
             if emb.get("p50_s") and base.get("p50_s"):
                 ratio = f"{base['p50_s'] / emb['p50_s']:,.1f}×"
-            elif emb.get("p50_s") and base.get("error", "").startswith("stopped"):
-                ratio = f"> {float(base['error'].split()[2]) / emb['p50_s']:,.0f}×"
+            elif emb.get("p50_s") and _err(base.get("error")).startswith(">"):
+                ratio = f"> {float(_err(base['error']).split()[1]) / emb['p50_s']:,.1f}×"
         out.append(f"| {name} | {rows if rows is not None else '–'} | " + " | ".join(cells) + f" | {ratio} |")
     out += ["", f"![p50 latency of every named query against size]({CHART.relative_to(ROOT / 'docs')})", "",
             "### Exports (seconds, file size in MiB)", "",
@@ -152,7 +160,7 @@ def tables(results: dict) -> str:
         if not x:
             continue
         cells = [(f"{_n(x[k]['wall_s'], 1)} s ({x[k]['bytes'] / 2**20:,.1f})" if "wall_s" in x[k]
-                  else x[k].get("error") or "–") if k in x else "–"
+                  else _err(x[k].get("error"))) if k in x else "–"
                  for k in ("gexf:entities", "gexf:comention", "graphml:entities", "graphml:comention", "nquads")]
         out.append(f"| {label} | " + " | ".join(cells) + " |")
     out += ["", "### rdflib baseline: loading the same quads", "",
