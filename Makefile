@@ -7,7 +7,7 @@ STORE  ?= ./spacekg-store
 RECORD := data/records/us-japan-space-partnership.txt
 STAMP  := $(VENV)/.installed
 
-.PHONY: install demo test java chromium yasgui clean
+.PHONY: install demo test java chromium yasgui clean bench-smoke
 
 install: $(STAMP) java chromium
 
@@ -65,6 +65,10 @@ demo: install
 
 test: install
 	$(BIN)/python -m pytest
+
+# A quick benchmark (10k assertions, about a minute); the full run is benchmarks/run.py --sizes 10k,100k,1M
+bench-smoke: install
+	$(BIN)/python benchmarks/run.py --sizes 10k --smoke --out benchmarks/results/smoke.json
 
 clean:
 	rm -rf $(VENV) $(STORE) out .pytest_cache

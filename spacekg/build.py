@@ -7,7 +7,7 @@ transaction, so a bad file or a crash leaves the store exactly as it was.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -19,7 +19,7 @@ from spacekg.loaders.records import find_record_files, read_records
 from spacekg.model import AssertionRecord, Extraction, Issue
 from spacekg.ontology import ONTOLOGY_GRAPH, ontology_quads
 
-__all__ = ["BuildReport", "NewEntity", "RecordReport", "build"]
+__all__ = ["STAGED_BYTES", "BuildReport", "NewEntity", "RecordReport", "build", "summarise"]
 
 
 @dataclass(frozen=True)
@@ -67,6 +67,7 @@ class BuildReport:
 
 
 Progress = Callable[[str, int], None]  # (what, advance) callback for progress bars
+STAGED_BYTES = 2 * 1024 * 1024  # record files this large in all (~10,000 assertions) take the staged path
 
 
 def read_all(paths: Iterable[str | Path], progress: Progress | None = None) -> list[AssertionRecord]:
@@ -89,15 +90,51 @@ def read_all(paths: Iterable[str | Path], progress: Progress | None = None) -> l
     return records
 
 
+def summarise(record: AssertionRecord, extractions: Sequence[Extraction], reports: list[RecordReport],
+              new_entities: list[tuple[str, NewEntity]], classes: dict[str, str], issues: list[Issue]) -> None:
+    """Add what one record contributed to the running report: its row, the entities first
+    met in it that the reference data does not know, the class of each entity it mentions."""
+    for x in extractions:
+        for m in x.mentions:
+            if not m.known and m.key not in classes:
+                new_entities.append((m.key, NewEntity(m.label, m.cls.value, m.reason, record.source,
+                                                      x.assertion.line, m.surface)))
+            classes[m.key] = m.cls.value
+        issues.extend(x.issues)
+    reports.append(RecordReport(
+        name=record.name,
+        source=record.source,
+        assertions=len(extractions),
+        mentions=sum(len({m.key for m in x.mentions}) for x in extractions),
+        entities=len({m.key for x in extractions for m in x.mentions}),
+        quantities=sum(len(x.quantities) for x in extractions),
+        facts=sum(len(x.facts) for x in extractions),
+        budgets=sum(len(x.budgets) for x in extractions),
+        negated=sum(x.negated for x in extractions),
+    ))
+
+
 def build(paths: Iterable[str | Path], store: Store, *, progress: Progress | None = None,
-          validate: bool = True) -> BuildReport:
+          validate: bool = True, staged: bool | None = None, workers: int | None = None) -> BuildReport:
     """Read, extract and write records; the store changes only if everything succeeds.
 
     With `validate` (the default) the quads about to be written are checked against the
     SHACL shapes first, and a record that does not conform raises `ValidationError` with
     the store untouched; bulk builds may skip it (about 0.2 s per 60-assertion record).
+
+    Inputs of `STAGED_BYTES` or more (or any input with `staged=True`) take the large-build
+    path of `spacekg.bulk`: extraction and validation in `workers` processes (default: one per
+    core), quads staged on disk, then bulk-loaded into an empty store or written a chunk of
+    records per transaction into a non-empty one. The result is the same dataset.
     """
     paths = list(paths)
+    if staged is None:
+        staged = sum(f.stat().st_size for f in find_record_files(paths)) >= STAGED_BYTES
+    if staged:
+        from spacekg.bulk import build_staged
+
+        return build_staged(find_record_files(paths), store, BuildReport(), validate=validate, workers=workers,
+                            progress=progress)
     records = read_all(paths, progress)
     extracted: list[tuple[AssertionRecord, list[Extraction]]] = []
     for record in records:
@@ -106,28 +143,10 @@ def build(paths: Iterable[str | Path], store: Store, *, progress: Progress | Non
             progress("extract", 1)
     report = BuildReport(quads_before=len(store))
     classes: dict[str, str] = {}
+    new_entities: list[tuple[str, NewEntity]] = []
     for record, extractions in extracted:
-        keys = {m.key for x in extractions for m in x.mentions}
-        for x in extractions:
-            for m in x.mentions:
-                if not m.known and m.key not in classes:
-                    report.new_entities.append(NewEntity(m.label, m.cls.value, m.reason, record.source,
-                                                         x.assertion.line, m.surface))
-                classes[m.key] = m.cls.value
-            report.issues.extend(x.issues)
-        report.records.append(
-            RecordReport(
-                name=record.name,
-                source=record.source,
-                assertions=len(extractions),
-                mentions=sum(len({m.key for m in x.mentions}) for x in extractions),
-                entities=len(keys),
-                quantities=sum(len(x.quantities) for x in extractions),
-                facts=sum(len(x.facts) for x in extractions),
-                budgets=sum(len(x.budgets) for x in extractions),
-                negated=sum(x.negated for x in extractions),
-            )
-        )
+        summarise(record, extractions, report.records, new_entities, classes, report.issues)
+    report.new_entities = [entity for _, entity in new_entities]
     report.entities = len(classes)
     report.entities_by_class = Counter(classes.values())
     if validate:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import shutil
 import time
 from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
@@ -82,6 +84,49 @@ class OxigraphStore:
             self._store.extend(quads)
         except OSError as exc:
             raise StoreError(f"cannot write the store {self.location}: {exc}") from exc
+
+    def is_empty(self) -> bool:
+        """Without counting (`len` reads every quad)."""
+        return next(iter(self._store.quads_for_pattern(None, None, None, None)), None) is None
+
+    def bulk_load_into_empty(self, nquads: Path) -> None:
+        """Bulk-load an N-Quads file into this store, which must be empty.
+
+        `Store.bulk_load` is not transactional, so on disk it loads a fresh sibling folder,
+        which then replaces the (empty) store by two renames: a crash before them leaves the
+        store as it was, and a crash between them leaves no folder, which opens as the same
+        empty store. In memory a failed load is undone by clearing the store."""
+        if not self.is_empty():
+            raise StoreError(f"cannot bulk-load into {self.location}: the store is not empty")
+        if self.location == "memory:":
+            try:
+                self._store.bulk_load(path=str(nquads), format=ox.RdfFormat.N_QUADS)
+            except BaseException:
+                self._store.clear()
+                raise
+            return
+        path = Path(self.location)
+        fresh = path.with_name(f".{path.name}.bulk-{os.getpid()}")
+        trash = path.with_name(f".{path.name}.old-{os.getpid()}")
+        for leftover in (fresh, trash):  # from an earlier crash of this same pid number
+            shutil.rmtree(leftover, ignore_errors=True)
+        try:
+            staged = ox.Store(str(fresh))
+            staged.bulk_load(path=str(nquads), format=ox.RdfFormat.N_QUADS)
+            staged.flush()
+            del staged
+            del self._store  # releases RocksDB's lock on `path`
+            os.rename(path, trash)
+            os.rename(fresh, path)
+        except OSError as exc:
+            shutil.rmtree(fresh, ignore_errors=True)
+            if not path.exists() and trash.exists():
+                os.rename(trash, path)
+            raise StoreError(f"cannot bulk-load into {self.location}: {exc}") from exc
+        finally:
+            if not hasattr(self, "_store"):
+                self._store = ox.Store(str(path))
+        shutil.rmtree(trash, ignore_errors=True)
 
     def quads(self) -> Iterator[ox.Quad]:
         return iter(self._store.quads_for_pattern(None, None, None, None))

@@ -25,8 +25,8 @@ from spacekg.graph.store import ReplacesInParts, Store
 from spacekg.model import AssertionRecord, Extraction, Quantity, QuantityKind, slugify
 from spacekg.vocab import DCTERMS, ITSRDF, NIF, PROV, RDF, RDFS, SCHEMA, SKG, SKGID, SKOS, XSD, expand_curie
 
-__all__ = ["assertion_iri", "build_quads", "entity_iri", "minted_entity_quads", "record_iri", "record_quads",
-           "replace_records", "slugify"]
+__all__ = ["assertion_iri", "build_quads", "entity_iri", "minted_entity_quads", "minted_quads_from_counts",
+           "record_iri", "record_quads", "replace_records", "replace_staged", "slugify"]
 
 _DEFAULT = ox.DefaultGraph()
 _TRUE = ox.Literal("true", datatype=XSD.boolean)
@@ -113,6 +113,13 @@ def minted_entity_quads(records: Iterable[tuple[AssertionRecord, Sequence[Extrac
                     spellings.setdefault(m.key, {})[m.label] = None
                     if m.surface[:1].isupper():
                         spellings[m.key][m.surface] = None
+    yield from minted_quads_from_counts(labels, classes, spellings)
+
+
+def minted_quads_from_counts(labels: dict[str, Counter], classes: dict[str, Counter],
+                             spellings: dict[str, dict[str, None]]) -> Iterator[ox.Quad]:
+    """The description of each minted entity from its label and class counts and spellings
+    (in first-seen order): counts merged over a large build's chunks give the same result."""
     for key, counts in labels.items():
         node = entity_iri(key)
         label = counts.most_common(1)[0][0]
@@ -235,3 +242,28 @@ def replace_records(store: Store, records: Iterable[tuple[AssertionRecord, Seque
         return
     store.replace("".join(before for before, _ in parts).rstrip().rstrip(";"),
                   [q for _, quads in parts for q in quads], after=_DROP_ORPHANS)
+
+
+def replace_staged(store: Store, chunks: Iterable[tuple[Sequence[str], Sequence[ox.Quad]]],
+                   shared: Sequence[ox.Quad]) -> None:
+    """The large build's write into a non-empty store: each chunk (record names, their quads)
+    replaces those records in one transaction, then `shared` (the ontology graph and the
+    minted entities' descriptions) replaces its earlier version and orphaned minted entities
+    are dropped, in a last transaction. The end state is `replace_records`'s."""
+    drop = PROV.wasDerivedFrom.value
+    for names, quads in chunks:
+        parts = [(_DROP_RECORD.format(derived=drop, rec=record_iri(name)).rstrip().rstrip(";"), [])
+                 for name in names]
+        parts[-1] = (parts[-1][0], list(quads))
+        if isinstance(store, ReplacesInParts):
+            store.replace_parts(parts)
+        else:
+            store.replace(" ;\n".join(before for before, _ in parts), quads)
+    from spacekg.ontology import ONTOLOGY_GRAPH
+
+    minted = sorted({str(q.subject) for q in shared if q.predicate == SKG.minted})
+    head = f"DROP SILENT GRAPH {ONTOLOGY_GRAPH} ;\n" + (_redescribe(minted) if minted else "")
+    if isinstance(store, ReplacesInParts):
+        store.replace_parts([(head.rstrip().rstrip(";"), list(shared))], after=_DROP_ORPHANS)
+    else:
+        store.replace(head.rstrip().rstrip(";"), shared, after=_DROP_ORPHANS)

@@ -1,0 +1,126 @@
+"""The large-build path (spacekg.bulk): the same dataset as the normal path, and the same
+all-or-nothing guarantee for bad input, whether it bulk-loads an empty store or replaces
+records chunk by chunk in a non-empty one."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+
+import spacekg.bulk
+from spacekg.build import build
+from spacekg.errors import RecordError
+from spacekg.graph.store import open_store
+
+ROOT = Path(__file__).resolve().parent.parent
+SHIPPED = ROOT / "data" / "records" / "us-japan-space-partnership.txt"
+FIXTURES = ROOT / "tests" / "fixtures" / "records"
+
+
+def comparable(store) -> set[ox.Quad]:
+    """Every quad without blank nodes (the ontology's OWL class expressions get fresh blank
+    node labels on every write, whichever the path), so two builds can be compared exactly."""
+    return {q for q in store.quads()
+            if not isinstance(q.subject, ox.BlankNode) and not isinstance(q.object, ox.BlankNode)}
+
+
+def blank_count(store) -> int:
+    return sum(isinstance(q.subject, ox.BlankNode) or isinstance(q.object, ox.BlankNode) for q in store.quads())
+
+
+@pytest.fixture
+def records(tmp_path: Path) -> Path:
+    folder = tmp_path / "records"
+    folder.mkdir()
+    for f in [SHIPPED, FIXTURES / "korea-kasa-rise.txt", FIXTURES / "india-space-reform.txt"]:
+        shutil.copy(f, folder / f.name)
+    return folder
+
+
+@pytest.fixture
+def small_chunks(monkeypatch):
+    """One file per worker task, so three records span three chunks."""
+    monkeypatch.setattr(spacekg.bulk, "CHUNK_FILES", 1)
+
+
+@pytest.fixture
+def normal(records: Path):
+    store = open_store("memory:")
+    build([records], store)
+    return store
+
+
+def test_staged_build_into_memory_gives_the_normal_builds_quads(records, normal, small_chunks):
+    store = open_store("memory:")
+    report = build([records], store, staged=True, workers=1)
+    assert comparable(store) == comparable(normal)
+    assert blank_count(store) == blank_count(normal)
+    assert report.assertions == sum(1 for _ in normal.query(
+        "SELECT ?a WHERE { ?a a <https://w3id.org/spacekg/ontology#Assertion> }"))
+
+
+def test_staged_build_with_workers_bulk_loads_an_empty_disk_store_to_the_same_quads(records, normal, small_chunks,
+                                                                                     tmp_path):
+    location = tmp_path / "store"
+    store = open_store(location)
+    build([records], store, staged=True, workers=2, validate=False)
+    assert comparable(store) == comparable(normal)
+    store.close()
+    reopened = open_store(location)  # the swapped-in folder is the store now, and it persists
+    assert comparable(reopened) == comparable(normal)
+    reopened.close()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["records", "store"]  # no sibling or staging left
+
+
+def test_staged_rebuild_of_a_non_empty_store_replaces_records_like_the_normal_path(records, small_chunks, tmp_path):
+    edited = records / "korea-kasa-rise.txt"
+    text = edited.read_text(encoding="utf-8").splitlines()
+    expected = open_store("memory:")
+    build([records], expected, validate=False)
+    edited.write_text("\n".join(text[:-3]) + "\n", encoding="utf-8")  # drop the last three assertions
+    build([records], expected, validate=False)
+
+    edited.write_text("\n".join(text) + "\n", encoding="utf-8")
+    store = open_store(tmp_path / "store")
+    build([records], store, validate=False)  # a non-empty store: the staged path writes it chunk by chunk
+    edited.write_text("\n".join(text[:-3]) + "\n", encoding="utf-8")
+    build([records], store, staged=True, workers=2, validate=False)
+    assert comparable(store) == comparable(expected)
+    assert blank_count(store) == blank_count(expected)
+    store.close()
+
+
+@pytest.mark.parametrize("pre_built", [False, True], ids=["empty store", "non-empty store"])
+def test_a_bad_record_in_a_staged_build_leaves_the_store_unchanged(records, small_chunks, tmp_path, pre_built):
+    location = tmp_path / "store"
+    store = open_store(location)
+    if pre_built:
+        build([SHIPPED], store, validate=False)
+    before = comparable(store)
+    (records / "zz-bad.txt").write_text("A summary but no header line.\nNASA met with JAXA.\n", encoding="utf-8")
+    with pytest.raises(RecordError, match=r"zz-bad\.txt:1: no header line"):
+        build([records], store, staged=True, workers=2, validate=False)
+    assert comparable(store) == before
+    store.close()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["records", "store"]
+
+
+def test_a_record_name_used_twice_across_chunks_is_refused(records, small_chunks, tmp_path):
+    (records / "again").mkdir()
+    shutil.copy(SHIPPED, records / "again" / SHIPPED.name)
+    store = open_store("memory:")
+    with pytest.raises(RecordError, match="is also used by"):
+        build([records], store, staged=True, workers=1, validate=False)
+    assert len(store) == 0
+
+
+def test_minted_entities_are_described_once_across_chunks(records, small_chunks):
+    store = open_store("memory:")
+    build([records], store, staged=True, workers=2, validate=False)
+    rows = store.query("SELECT ?e (COUNT(?label) AS ?n) WHERE { ?e <https://w3id.org/spacekg/ontology#minted> true ; "
+                       "<http://www.w3.org/2000/01/rdf-schema#label> ?label } GROUP BY ?e").rows
+    assert rows
+    assert {int(n.value) for _, n in rows} == {1}
