@@ -68,6 +68,9 @@ def main() -> None:
     """
 
 
+MAX_RECORD_ROWS = 20  # rows of the per-record table printed by 'build'; the rest are summed in one row
+
+
 @main.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path())
 @store_option
@@ -105,10 +108,16 @@ def build(paths: tuple[str, ...], store_spec: str, quiet: bool, no_validate: boo
         return
     table = Table(title=f"Built into {store_spec}", title_justify="left")
     for col in ("record", "assertions", "entities", "quantities", "facts", "budgets", "negated"):
-        table.add_column(col, justify="left" if col == "record" else "right")
-    for r in report.records:
+        table.add_column(col, justify="left" if col == "record" else "right",
+                         overflow="fold" if col == "record" else "ellipsis")
+    for r in report.records[:MAX_RECORD_ROWS]:
         table.add_row(r.source, *(str(x) for x in (r.assertions, r.entities, r.quantities, r.facts, r.budgets,
                                                    r.negated)))
+    hidden = report.records[MAX_RECORD_ROWS:]
+    if hidden:  # an archive of thousands of records: one row each would bury the summary
+        table.add_row(f"… {len(hidden)} more record(s)",
+                      *(str(sum(getattr(r, k) for r in hidden)) if k != "entities" else ""  # not additive
+                        for k in ("assertions", "entities", "quantities", "facts", "budgets", "negated")))
     out = _stdout()
     out.print(table)
     classes = ", ".join(f"{n} {c}" for c, n in sorted(report.entities_by_class.items()))

@@ -118,3 +118,20 @@ def test_build_report_lists_new_entities_with_the_reason(tmp_path):
     assert result.exit_code == 0, result.output
     assert "2 new entities" in result.output
     assert "Mara Quill" in result.output and "title 'CEO' before a name" in result.output
+
+
+def test_build_of_many_records_sums_the_rows_past_the_first_twenty(tmp_path):
+    from spacekg.cli import MAX_RECORD_ROWS
+
+    header = "Every atomic assertion extracted from the underlying record, ranked by evidence strength."
+    folder = tmp_path / "archive"
+    folder.mkdir()
+    count = MAX_RECORD_ROWS + 3
+    for i in range(count):
+        (folder / f"record-{i:02d}.txt").write_text(
+            f"A summary.\n{header}\nNASA announced {i + 1} new lunar payload awards.\nESA did not sign the accord.\n")
+    result = run("build", folder, "--store", tmp_path / "s")
+    assert result.exit_code == 0, result.output
+    assert f"{count} record(s), {2 * count} assertions" in result.output
+    assert "record-19" in result.output and "record-20" not in result.output
+    assert re.search(r"… 3 more\s.*│\s*6\s*│", result.output)
