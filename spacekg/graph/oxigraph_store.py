@@ -13,6 +13,7 @@ import pyoxigraph as ox
 
 from spacekg.errors import QueryError, QueryTimeoutError, StoreError, StoreLockedError
 from spacekg.graph.store import QueryResult, Term
+from spacekg.graph.values import with_values
 
 __all__ = ["OxigraphStore", "insert_data", "result_from_oxigraph"]
 
@@ -56,6 +57,12 @@ class OxigraphStore:
         one that must finish a sort or an aggregate before its first solution cannot be
         interrupted from Python and runs to its end."""
         substitutions = {ox.Variable(k): v for k, v in (bindings or {}).items()}
+        if bindings and all(isinstance(v, ox.NamedNode | ox.Literal) for v in bindings.values()):
+            # Oxigraph 0.5 applies substitutions after planning the joins, so a bound entity does
+            # not narrow the first pattern read (96 ms vs 0.4 ms for a name lookup at 10k
+            # assertions); the same bindings as a VALUES block (the audited renderer) lead the plan,
+            # while the substitutions keep binding SERVICE endpoints and the projection.
+            sparql = with_values(sparql, bindings)
         try:
             result = self._store.query(sparql, substitutions=substitutions or None)
         except SyntaxError as exc:

@@ -156,6 +156,19 @@ SELECT DISTINCT ?entity ?label ?class ?value WHERE {
 }
 ORDER BY ?entity
 """
+# The same lookup for a name exactly as written (all names are @en): an index lookup, where the
+# case-insensitive form above must read every name in the store.
+_ENTITY_BY_EXACT_NAME = """
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+PREFIX skg: <https://w3id.org/spacekg/ontology#>
+SELECT DISTINCT ?entity ?label ?class ?name WHERE {
+  ?entity rdfs:label|skos:altLabel|skg:acronym|skg:demonym ?name ;
+          rdfs:label ?label ; a ?class .
+  FILTER(STRSTARTS(STR(?class), STR(skg:)))
+}
+ORDER BY ?entity
+"""
 _ENTITY_BY_WIKIDATA = """
 PREFIX owl: <http://www.w3.org/2002/07/owl#>
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
@@ -211,8 +224,9 @@ def resolve_entity(store: Store, value: str) -> ox.NamedNode:
         raise ParameterError(f"no entity {value} in the store")
     if re.fullmatch(r"Q\d+", value):
         rows = store.query(_ENTITY_BY_WIKIDATA, bindings={"wd": WD[value]}).rows
-    else:
-        rows = store.query(_ENTITY_BY_NAME, bindings={"value": ox.Literal(value)}).rows
+    else:  # a name as written wins over names that differ from it only in case
+        rows = (store.query(_ENTITY_BY_EXACT_NAME, bindings={"name": ox.Literal(value, language="en")}).rows
+                or store.query(_ENTITY_BY_NAME, bindings={"value": ox.Literal(value)}).rows)
     entities = {row[0].value: row[1].value for row in rows}
     if len(entities) == 1:
         return ox.NamedNode(next(iter(entities)))
