@@ -170,33 +170,25 @@ class Gazetteer:
             starts.clear()
         limit = max_len or len(tokens)
         count = len(tokens)
-        below_at = inside = None
         if below is not None and self._parent is not None and max_len is None:
             own_exact, own_folded = self._exact_trie, self._folded_trie
-            own = [k for k, t in enumerate(tokens) if t[0] in own_exact or t[0].casefold() in own_folded]
-            if not own:
+            own = [t[0] in own_exact or t[0].casefold() in own_folded for t in tokens]
+            if not any(own):
                 return below
             below_at = {m.first: m for m in below}
             inside = bytearray(count)  # 1 inside a match below: there the scan below never stood
             for m in below:
                 inside[m.first + 1:m.last + 1] = b"\x01" * (m.last - m.first)
-            # where the scan below stood and none of this layer's names start, its answer is reused;
-            # a walk that ends inside a match below goes on token by token (`inside`)
-            stops = sorted({*own, *below_at, *(k for k in range(count) if inside[k])})
-            own_set = set(own)
         else:
-            # the scan stops only where some name can start: at any other token it finds nothing
-            stops = [k for k, roots in enumerate(map(starts.get, [t[0] for t in tokens])) if roots or roots is None]
-            own_set = None
+            own = below_at = inside = None
         matches: list[NameMatch] = []
-        i = 0  # the first token no match has taken
-        for i0 in stops:
-            if i0 < i:
-                continue
-            i = i0
-            if own_set is not None and i not in own_set and not inside[i]:  # the scan below stood here: same answer
+        i = 0
+        while i < count:
+            if own is not None and not own[i] and not inside[i]:  # the scan below stood here: same answer
                 m = below_at.get(i)
-                if m is not None:
+                if m is None:
+                    i += 1
+                else:
                     matches.append(m)
                     i = m.last + 1
                 continue
@@ -219,6 +211,7 @@ class Gazetteer:
                         break
                     j += 1
             if hit is None:
+                i += 1
                 continue
             kinds = set(hit.values())
             kind = "demonym" if kinds == {"demonym"} else ("acronym" if "acronym" in kinds else "name")
