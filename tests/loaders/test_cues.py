@@ -71,3 +71,15 @@ def test_scanning_only_for_the_verbs_a_sentence_holds_finds_what_scanning_for_al
             assert got == expected, sentence
             found += len(expected)
     assert found > 20
+
+
+def test_titles_grouped_by_first_character_match_what_the_flat_alternation_does():
+    flat = re.compile(r"(?<![\w-])(?:" + "|".join(
+        sorted((re.escape(t.text) for t in discovery.titles().values()), key=len, reverse=True)) + r")(?![\w-])")
+    grouped = discovery.title_pattern()
+    found = 0
+    for sentence in [*_sentences(), "Vice-President Lee", "ex-Minister Kim", "The Minister; Deputy Minister X."]:
+        expected = [m.span() for m in flat.finditer(sentence)]
+        assert [m.span() for m in grouped.finditer(sentence)] == expected, sentence
+        found += len(expected)
+    assert found > 20

@@ -103,8 +103,20 @@ def class_nouns() -> dict[str, EntityClass]:
 @cache
 def title_pattern() -> re.Pattern[str]:
     """Any title of ``titles.tsv`` as a whole word (capitalised titles case-sensitively)."""
-    alternatives = sorted((re.escape(t.text) for t in titles().values()), key=len, reverse=True)
-    return re.compile(r"(?<![\w-])(?:" + "|".join(alternatives) + r")(?![\w-])")
+    return re.compile(rf"(?:{by_first_character(t.text for t in titles().values())})(?![\w-])")
+
+
+def by_first_character(words: Iterable[str]) -> str:
+    """An alternation of `words` (longest first) as whole words — none glued to a word character
+    or hyphen before it — grouped by first character: "P(?<![\\w-].)(?:resident|rime Minister)|…".
+    It matches what the flat alternation after ``(?<![\\w-])`` does, but `re` reads a pattern
+    opening with a choice of literal characters as a set to skip ahead to, instead of trying
+    every word at every position of the sentence."""
+    groups: dict[str, list[str]] = {}
+    for word in sorted(words, key=len, reverse=True):
+        groups.setdefault(word[0], []).append(re.escape(word[1:]))
+    # the look-behind stands after the first character: it sees the one before the match
+    return "|".join(rf"{re.escape(first)}(?<![\w-].)(?:{'|'.join(rest)})" for first, rest in groups.items())
 
 
 @cache
@@ -181,11 +193,12 @@ class _Word(NamedTuple):
     @property
     def capitalised(self) -> bool:
         w = self.text
-        return (w[:1].isupper() or w == "&") and not _LOWER_SUFFIXES.search(w)
+        return (w[:1].isupper() or w == "&") and not ("-" in w and _LOWER_SUFFIXES.search(w))
 
     @property
     def possessive(self) -> bool:
-        return bool(_POSSESSIVE.search(self.text)) and len(self.text) > 2
+        w = self.text  # ends with an apostrophe, or an apostrophe and "s" (`_POSSESSIVE`)
+        return len(w) > 2 and (w[-1] in "'’" or (w[-1] == "s" and w[-2] in "'’"))
 
 
 _new_word = tuple.__new__  # skip __new__'s Python frame

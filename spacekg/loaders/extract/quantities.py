@@ -289,6 +289,8 @@ _COUNT_RE = re.compile(rf"""
 _PERCENT = Cue(_PERCENT_RE, (), ["%", "cent", "pct"])  # %, percent, per cent, percentage points, pct
 _FREQUENCY = Cue(_FREQUENCY_RE, ["once", "twice", "thrice", "times", "every"])
 _DURATION = Cue(_DURATION_RE, [u + s for u in _UNIT_CODES for s in ("", "s")])  # ten years, two-year
+# every amount it finds ends with a currency written after it: that word's last word
+_MONEY_SUFFIX = Cue(_MONEY_SUF_RE, [s.split()[-1] for kind in ("code", "suffix", "guarded") for s, _ in _CURRENCIES[kind]])
 
 # Bounds and qualifiers written just before a figure (read backwards from its start).
 _MIN_WORDS = ["over", "more than", "at least", "topped", "tops", "topping", "exceeding", "exceeded", "exceeds",
@@ -759,6 +761,8 @@ def _key(surface: str) -> str:
 
 
 def _money_suffix(text: str, starts: list[int]):
+    if not _MONEY_SUFFIX.may_occur(text):
+        return
     for m in _matches(_MONEY_SUF_RE, text, starts):
         cur = _SUFFIX_CODE[_key(m.group("cur"))]
         c1 = _SUFFIX_CODE[_key(m.group("c1"))] if m.group("c1") else cur
