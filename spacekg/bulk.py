@@ -72,7 +72,7 @@ class Chunk:
 def _work(files: Sequence[str], validate: bool) -> Chunk:
     """Read, extract, validate and serialise a chunk of record files (runs in a worker)."""
     from spacekg.build import summarise
-    from spacekg.graph.writer import record_quads
+    from spacekg.graph.writer import minted_counts, record_quads
     from spacekg.loaders.extract import extract_record
     from spacekg.loaders.records import read_records
 
@@ -97,14 +97,7 @@ def _work(files: Sequence[str], validate: bool) -> Chunk:
         chunk.names.append((record.name, record.source))
         quads.extend(record_quads(record, extractions))
         summarise(record, extractions, chunk.reports, chunk.new_entities, chunk.classes, chunk.issues)
-        for x in extractions:
-            for m in x.mentions:
-                if not m.known:
-                    chunk.labels.setdefault(m.key, Counter())[m.label] += 1
-                    chunk.minted_classes.setdefault(m.key, Counter())[m.cls.value] += 1
-                    chunk.spellings.setdefault(m.key, {})[m.label] = None
-                    if m.surface[:1].isupper():
-                        chunk.spellings[m.key][m.surface] = None
+    chunk.labels, chunk.minted_classes, chunk.spellings = minted_counts(extracted)
     chunk.nquads = ox.serialize(quads, format=ox.RdfFormat.N_QUADS) or b""
     return chunk
 

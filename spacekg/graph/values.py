@@ -23,13 +23,13 @@ variable is bound to the value for the whole top-level group and stays projected
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 
 import pyoxigraph as ox
 
 from spacekg.errors import ParameterError, QueryError
 
-__all__ = ["query_form", "render_term", "render_values", "with_values"]
+__all__ = ["query_form", "render_term", "render_value_list", "render_values", "with_blocks", "with_values"]
 
 Bindable = ox.NamedNode | ox.Literal
 
@@ -157,11 +157,22 @@ def render_values(bindings: Mapping[str, Bindable]) -> str:
     return f"VALUES ({variables}) {{ ({row}) }}"
 
 
+def render_value_list(name: str, terms: Iterable[Bindable]) -> str:
+    """``VALUES ?name { t1 t2 … }``: one variable, a row per term (a batch of lookups)."""
+    if not _VARNAME.match(name):
+        raise ParameterError(f"{name!r} is not a usable parameter name; use letters, digits and '_'")
+    return f"VALUES ?{name} {{ {' '.join(render_term(t) for t in terms)} }}"
+
+
+def with_blocks(sparql: str, blocks: Iterable[str]) -> str:
+    """`sparql` with rendered VALUES `blocks` right after the opening brace of its top-level group."""
+    at = _group_start(sparql) + 1
+    return sparql[:at] + "".join(f"\n  {block}" for block in blocks) + "\n" + sparql[at:]
+
+
 def with_values(sparql: str, bindings: Mapping[str, Bindable] | None) -> str:
     """`sparql` with `bindings` as a VALUES block right after the opening brace of its
     top-level group; the text unchanged when there are none."""
     if not bindings:
         return sparql
-    block = render_values(bindings)
-    at = _group_start(sparql) + 1
-    return f"{sparql[:at]}\n  {block}\n{sparql[at:]}"
+    return with_blocks(sparql, [render_values(bindings)])

@@ -25,7 +25,7 @@ from spacekg.graph.store import ReplacesInParts, Store
 from spacekg.model import AssertionRecord, Extraction, Quantity, QuantityKind, slugify
 from spacekg.vocab import DCTERMS, ITSRDF, NIF, PROV, RDF, RDFS, SCHEMA, SKG, SKGID, SKOS, XSD, expand_curie
 
-__all__ = ["assertion_iri", "build_quads", "entity_iri", "minted_entity_quads", "minted_quads_from_counts",
+__all__ = ["assertion_iri", "build_quads", "entity_iri", "minted_counts", "minted_entity_quads", "minted_quads_from_counts",
            "record_iri", "record_quads", "replace_records", "replace_staged", "slugify"]
 
 _DEFAULT = ox.DefaultGraph()
@@ -101,6 +101,13 @@ def minted_entity_quads(records: Iterable[tuple[AssertionRecord, Sequence[Extrac
     most of its mentions give (ties: the first seen), every other spelling as skos:altLabel.
     Two records spelling a new name differently ("Hanbit-Nano", "Hanbit Nano") still give
     the entity exactly one rdfs:label and one class."""
+    yield from minted_quads_from_counts(*minted_counts(records))
+
+
+def minted_counts(records: Iterable[tuple[AssertionRecord, Sequence[Extraction]]]
+                  ) -> tuple[dict[str, Counter], dict[str, Counter], dict[str, dict[str, None]]]:
+    """Per minted entity: its label counts, class counts and spellings in first-seen order,
+    which a large build merges over its chunks before describing the entities."""
     labels: dict[str, Counter] = {}
     classes: dict[str, Counter] = {}
     spellings: dict[str, dict[str, None]] = {}
@@ -113,7 +120,7 @@ def minted_entity_quads(records: Iterable[tuple[AssertionRecord, Sequence[Extrac
                     spellings.setdefault(m.key, {})[m.label] = None
                     if m.surface[:1].isupper():
                         spellings[m.key][m.surface] = None
-    yield from minted_quads_from_counts(labels, classes, spellings)
+    return labels, classes, spellings
 
 
 def minted_quads_from_counts(labels: dict[str, Counter], classes: dict[str, Counter],

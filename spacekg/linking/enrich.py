@@ -21,8 +21,8 @@ import pyoxigraph as ox
 from spacekg.errors import LinkingError
 from spacekg.graph.sparql_store import SparqlStore
 from spacekg.graph.store import Store
+from spacekg.graph.values import render_value_list, with_blocks
 from spacekg.linking import dataset as get_dataset
-from spacekg.linking.reconcile import values_block, with_blocks
 from spacekg.vocab import RDF, RDFS, XSD
 
 __all__ = ["EnrichReport", "drop_enrichment", "enrich", "linked_items"]
@@ -71,13 +71,13 @@ def enrich(store: Store, *, dataset: str = "wikidata", endpoint: str | None = No
     client = client or SparqlStore(url, post=True, timeout=60.0, max_attempts=5, retry_budget=120.0)
     items = linked_items(store, ds.namespace)
     template = ds.query_text("enrich")
-    prop_block = values_block("p", (ox.NamedNode(p) for p in ds.properties))
+    prop_block = render_value_list("p", (ox.NamedNode(p) for p in ds.properties))
     started = now()
     triples: set[ox.Triple] = set()
     queries = 0
     for start in range(0, len(items), batch_size):
         chunk = items[start:start + batch_size]
-        result = client.query(with_blocks(template, [values_block("item", chunk), prop_block]))
+        result = client.query(with_blocks(template, [render_value_list("item", chunk), prop_block]))
         queries += 1
         triples.update(result.triples)
         if progress:

@@ -28,14 +28,14 @@ from rapidfuzz.utils import default_process
 from spacekg.errors import LinkingError
 from spacekg.graph.sparql_store import SparqlStore
 from spacekg.graph.store import Store
-from spacekg.graph.values import render_term
+from spacekg.graph.values import render_term, render_value_list, with_blocks
 from spacekg.linking import Dataset, dataset as get_dataset
 from spacekg.model import EntityClass
 from spacekg.ontology.sssom import MappingRow, MappingSet, curated_mappings, write_sssom
 from spacekg.vocab import SKG, SKGID
 
 __all__ = ["Candidate", "LinkReport", "Scored", "Subject", "find_candidates", "reconcile", "score_candidates",
-           "similarity", "subjects_to_link", "values_block", "with_blocks", "write_link_files"]
+           "similarity", "subjects_to_link", "write_link_files"]
 
 WEIGHTS = {"name": 0.6, "type": 0.25, "country": 0.15}
 SHORT_FORM_CAP = 0.8  # the most an acronym or one-word short form can contribute to name similarity
@@ -140,21 +140,6 @@ class LinkReport:
                 f"{len({s.subject.iri for s in self.review})} entities with candidates to review")
 
 
-def values_block(variable: str, terms: Iterable[ox.NamedNode | ox.Literal]) -> str:
-    """``VALUES ?variable { t1 t2 … }`` with every term written by the audited renderer."""
-    rendered = " ".join(render_term(t) for t in terms)
-    return f"VALUES ?{variable} {{ {rendered} }}"
-
-
-def with_blocks(template: str, blocks: Sequence[str]) -> str:
-    """A packaged query template with `blocks` (VALUES clauses) at the start of its WHERE group."""
-    at = template.find("WHERE {")
-    if at < 0:
-        raise LinkingError("a packaged linking query has no 'WHERE {'; reinstall spacekg")
-    at += len("WHERE {")
-    return template[:at] + "\n  " + "\n  ".join(blocks) + template[at:]
-
-
 def _is_short_form(name: str, label: str) -> bool:
     """An acronym ("NSpC"), or one word standing for a longer label (a surname)."""
     letters = [c for c in name if c.isalpha()]
@@ -231,7 +216,7 @@ def find_candidates(client: Store, ds: Dataset, subjects: Sequence[Subject], *, 
     total = len(names)
     for start in range(0, total, batch_size):
         chunk = names[start:start + batch_size]
-        text = with_blocks(template, [values_block("name", (ox.Literal(n, language="en") for n in chunk))])
+        text = with_blocks(template, [render_value_list("name", (ox.Literal(n, language="en") for n in chunk))])
         result = client.query(text)
         queries += 1
         for row in result.dicts():
@@ -262,8 +247,8 @@ def find_candidates(client: Store, ds: Dataset, subjects: Sequence[Subject], *, 
         ordered = sorted(items)
         for start in range(0, len(ordered), batch_size):
             chunk = ordered[start:start + batch_size]
-            text = with_blocks(type_template, [values_block("item", (ox.NamedNode(i) for i in chunk)),
-                                               values_block("want", (ox.NamedNode(w) for w in ds.classes[cls]))])
+            text = with_blocks(type_template, [render_value_list("item", (ox.NamedNode(i) for i in chunk)),
+                                               render_value_list("want", (ox.NamedNode(w) for w in ds.classes[cls]))])
             queries += 1
             ok = {row[0].value for row in client.query(text).rows if row[0] is not None}
             for i in chunk:
