@@ -31,7 +31,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Callable, Iterable, Iterator
-from itertools import chain, islice
+from itertools import chain, filterfalse, islice, repeat
 from operator import itemgetter
 from typing import BinaryIO
 from xml.sax.saxutils import escape
@@ -169,6 +169,17 @@ def _formatter(gexf_type: str) -> Callable[[object], str]:
 
 # Characters that make a list item need quoting (Gephi's list syntax) or escaping (XML).
 _LIST_NEEDS_WORK = re.compile("[\\s,\\[\\]()\"'\\\\&<>\x00-\x1f\ud800-\udfff\ufffe\uffff]")
+# The printable ASCII characters that need neither: deleting them from an ASCII item leaves
+# nothing exactly when the item can be written as it is (a C loop, ~20× cheaper than the
+# regex on a million edges' assertion ids).
+_LIST_PLAIN_BYTES = bytes(c for c in range(0x21, 0x7F) if _LIST_NEEDS_WORK.match(chr(c)) is None)
+
+
+def _plain_items(joined: str) -> bool:
+    """Whether the list items joined in `joined` need neither quoting nor escaping."""
+    if joined.isascii():
+        return not joined.encode("ascii").translate(None, _LIST_PLAIN_BYTES)
+    return _LIST_NEEDS_WORK.search(joined) is None
 
 
 def _list(value: object) -> str:
@@ -177,7 +188,7 @@ def _list(value: object) -> str:
             joined = "".join(value)  # TypeError unless every item is a str
         except TypeError:
             joined = None
-        if joined is not None and _LIST_NEEDS_WORK.search(joined) is None:
+        if joined is not None and _plain_items(joined):
             return "[" + ", ".join(value) + "]"  # the common case (assertion ids): nothing to quote or escape
     return attr(format_value(value))
 
@@ -271,7 +282,7 @@ def _check_lists(values: list) -> None:
     if not set(map(type, values)) <= _SEQUENCES:
         raise _NotFast
     items = list(chain.from_iterable(values))
-    if "" in items or "null" in items or _LIST_NEEDS_WORK.search("".join(items)):  # join: TypeError unless str
+    if "" in items or "null" in items or not _plain_items("".join(items)):  # join: TypeError unless str
         raise _NotFast
 
 
@@ -344,6 +355,35 @@ def _compile_fast_edges(columns: tuple[Attribute, ...], first: dict, render: Cal
     return memos["fast"]  # type: ignore[return-value]
 
 
+def _edge_batches(graph: nx.Graph) -> Iterator[list[tuple[object, object, dict]]]:
+    """The edges of `graph` as ``(u, v, data)`` in lists of about `_BATCH`, in the order of
+    ``graph.edges(data=True)``.
+
+    For simple graphs the adjacency is walked one node at a time with C-level iteration
+    (an undirected edge is written from the endpoint met first, as networkx does): reading
+    a million edges through networkx's edge view costs a generator step per edge, about a
+    third of the whole export.
+    """
+    if graph.is_multigraph():
+        edges = iter(graph.edges(data=True))
+        while batch := list(islice(edges, _BATCH)):
+            yield batch
+        return
+    undirected = not graph.is_directed()
+    seen: set[object] = set()
+    batch: list[tuple[object, object, dict]] = []
+    for u, neighbours in graph.adjacency():
+        targets = list(filterfalse(seen.__contains__, neighbours)) if undirected else list(neighbours)
+        if undirected:
+            seen.add(u)
+        batch += zip(repeat(u), targets, map(neighbours.__getitem__, targets))
+        if len(batch) >= _BATCH:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
 def _declarations(cls: str, columns: tuple[Attribute, ...]) -> Iterator[str]:
     if not columns:
         return
@@ -402,10 +442,9 @@ def generate_gexf(graph: nx.Graph, *, description: str | None = None) -> Iterato
     yield f'    <edges count="{graph.number_of_edges()}">\n'
     render = _compile_edge(edge_columns, directed=directed, multigraph=multigraph, dynamic=dynamic)
     render.__globals__["_ids"] = ids
-    edges = iter(graph.edges(data=True))
     fast = None
     start = 0
-    while batch := list(islice(edges, _BATCH)):  # hand over edges in batches: a yield per edge costs more
+    for batch in _edge_batches(graph):  # hand over edges in batches: a yield per edge costs more
         if start == 0 and _FAST and not dynamic:
             fast = _compile_fast_edges(edge_columns, batch[0][2], render, directed=directed, multigraph=multigraph)
         chunk = fast(batch, start) if fast is not None else None

@@ -208,8 +208,20 @@ def test_batch_rendering_writes_exactly_what_edge_by_edge_rendering_writes(shipp
     mixed = _mixed_graph()
     mixed.graph["edge_attributes"] = EDGE_ATTRIBUTES
     monkeypatch.setattr(gexf, "_BATCH", batch)
-    for graph in (*shipped_projections.values(), mixed):
+    simple = nx.DiGraph(mixed)  # the adjacency walk of simple graphs, with the same odd edges
+    for graph in (*shipped_projections.values(), mixed, simple, simple.to_undirected()):
         monkeypatch.setattr(gexf, "_FAST", True)
         fast = gexf_bytes(graph)
         monkeypatch.setattr(gexf, "_FAST", False)
         assert fast == gexf_bytes(graph)
+
+
+@pytest.mark.parametrize("kind", [nx.Graph, nx.DiGraph, nx.MultiGraph])
+def test_edges_are_written_in_networkx_edge_order_each_once(kind, monkeypatch):
+    gexf = importlib.import_module("spacekg.export.gexf")
+    monkeypatch.setattr(gexf, "_BATCH", 3)
+    graph = kind()
+    graph.add_edges_from([("a", "b"), ("c", "a"), ("b", "b"), ("d", "c"), ("b", "d"), ("e", "a")], weight=1)
+    root = parse(gexf_bytes(graph))
+    written = [(e.get("source"), e.get("target")) for e in root.findall("g:graph/g:edges/g:edge", NS)]
+    assert written == [(u, v) for u, v in graph.edges()]
