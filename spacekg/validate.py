@@ -1,7 +1,7 @@
 """Check data against the SHACL shapes of SPEC §3 (``ontology/shapes.ttl``).
 
 Two engines run the same shapes: ``"sparql"`` (`spacekg.shacl_sparql`: the shapes compiled to
-SPARQL and run by Oxigraph, ~100× faster) for builds and `validate_quads`, and ``"pyshacl"``,
+SPARQL and run by Oxigraph, ~18× faster) for builds and `validate_quads`, and ``"pyshacl"``,
 the reference, for ``spacekg validate`` (`validate_file`, `validate_store`); a parity test keeps
 their results equal on the shapes fixtures.
 
