@@ -4,7 +4,7 @@
 guarantees of the small path without holding every record in memory:
 
 1. Records are read, extracted and (unless told not to) validated against the SHACL shapes in
-   chunks of files, in worker processes (records are independent; extraction and pySHACL are
+   chunks of files, in worker processes (records are independent; extraction and validation are
    CPU-bound). Each chunk's quads are serialised to one N-Quads staging file beside the store.
    Nothing touches the store in this phase, so a bad record, a failing shape or a crash leaves
    it exactly as it was.
@@ -79,10 +79,11 @@ def _work(files: Sequence[str], validate: bool) -> Chunk:
     chunk = Chunk(files=len(files))
     try:
         extracted = [(record, extract_record(record)) for f in files for record in read_records(f)]
+        quads = [q for record, extractions in extracted for q in record_quads(record, extractions)]
         if validate and extracted:
             from spacekg.validate import validate_records
 
-            checked = validate_records(extracted)
+            checked = validate_records(extracted, quads=quads)
             if not checked.conforms:
                 chunk.invalid = checked
                 return chunk
@@ -92,10 +93,8 @@ def _work(files: Sequence[str], validate: bool) -> Chunk:
     except SpacekgError as exc:
         chunk.failure = str(exc)
         return chunk
-    quads: list[ox.Quad] = []
     for record, extractions in extracted:
         chunk.names.append((record.name, record.source))
-        quads.extend(record_quads(record, extractions))
         summarise(record, extractions, chunk.reports, chunk.new_entities, chunk.classes, chunk.issues)
     chunk.labels, chunk.minted_classes, chunk.spellings = minted_counts(extracted)
     chunk.nquads = ox.serialize(quads, format=ox.RdfFormat.N_QUADS) or b""
