@@ -12,15 +12,24 @@ __all__ = ["DCTERMS", "FOAF", "ITSRDF", "NIF", "NS", "ORG", "OWL", "PROV", "RDF"
            "Namespace", "PREFIXES"]
 
 
+_VOCABULARY: dict[str, NamedNode] = {}
+
+
 class Namespace(str):
     """A namespace IRI; ``SKG.Assertion`` / ``SKG["Assertion"]`` give a pyoxigraph NamedNode."""
 
     __slots__ = ()
 
     def __getattr__(self, local: str) -> NamedNode:
-        if local.startswith("__"):
-            raise AttributeError(local)
-        return NamedNode(self + local)
+        # attribute names are the code's fixed vocabulary, so their nodes are made once: a
+        # build asks for SKG.mentions & co. tens of times per assertion
+        iri = self + local
+        node = _VOCABULARY.get(iri)
+        if node is None:
+            if local.startswith("__"):
+                raise AttributeError(local)
+            node = _VOCABULARY[iri] = NamedNode(iri)
+        return node
 
     def __getitem__(self, local: str) -> NamedNode:  # type: ignore[override]
         return NamedNode(self + local)
