@@ -12,6 +12,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from itertools import compress
+from operator import itemgetter
 from typing import NamedTuple
 
 from spacekg.ontology import ReferenceEntity
@@ -33,6 +35,7 @@ class Token(NamedTuple):
 
 _STARTS_MEMO_SIZE = 200_000
 _END = ""  # the trie key under which a node holds the name ending there (no token is empty)
+_text_of = itemgetter(0)
 _new_token = tuple.__new__  # building tokens is the hottest loop of extraction: skip __new__'s Python frame
 
 
@@ -170,20 +173,35 @@ class Gazetteer:
             starts.clear()
         limit = max_len or len(tokens)
         count = len(tokens)
+        words = list(map(_text_of, tokens))
         if below is not None and self._parent is not None and max_len is None:
             own_exact, own_folded = self._exact_trie, self._folded_trie
-            own = [t[0] in own_exact or t[0].casefold() in own_folded for t in tokens]
-            if not any(own):
-                return below
+            if own_exact.keys().isdisjoint(words) and (
+                    not own_folded or own_folded.keys().isdisjoint(map(str.casefold, words))):
+                return below  # none of this layer's names can start here: the scan below stands
+            own = [w in own_exact or w.casefold() in own_folded for w in words]
             below_at = {m.first: m for m in below}
             inside = bytearray(count)  # 1 inside a match below: there the scan below never stood
             for m in below:
                 inside[m.first + 1:m.last + 1] = b"\x01" * (m.last - m.first)
+            at = range(count)  # every token: the layer's own names and the answer below interleave
         else:
             own = below_at = inside = None
+            # only the tokens that start some name (a fifth of them) are walked from; the memo's
+            # answer for a word that starts none is empty, so `compress` drops it without a Python step
+            roots_at = list(map(starts.get, words))
+            if None in roots_at:  # words not met before
+                for k, roots in enumerate(roots_at):
+                    if roots is None:
+                        roots = starts.get(words[k])
+                        roots_at[k] = starts[words[k]] = self._roots(words[k]) if roots is None else roots
+            at = compress(range(count), roots_at)
         matches: list[NameMatch] = []
         i = 0
-        while i < count:
+        for k in at:
+            if k < i:
+                continue  # inside the match before
+            i = k
             if own is not None and not own[i] and not inside[i]:  # the scan below stood here: same answer
                 m = below_at.get(i)
                 if m is None:
@@ -192,7 +210,7 @@ class Gazetteer:
                     matches.append(m)
                     i = m.last + 1
                 continue
-            word = tokens[i][0]
+            word = words[i]
             roots = starts.get(word)
             if roots is None:
                 roots = starts[word] = self._roots(word)
@@ -206,7 +224,7 @@ class Gazetteer:
                         best, hit = j - i, entry
                     if j >= count:
                         break
-                    node = node.get(tokens[j][0].casefold() if is_folded else tokens[j][0])
+                    node = node.get(words[j].casefold() if is_folded else words[j])
                     if node is None:
                         break
                     j += 1
