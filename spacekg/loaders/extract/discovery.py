@@ -106,17 +106,18 @@ def title_pattern() -> re.Pattern[str]:
     return re.compile(rf"(?:{by_first_character(t.text for t in titles().values())})(?![\w-])")
 
 
-def by_first_character(words: Iterable[str]) -> str:
-    """An alternation of `words` (longest first) as whole words — none glued to a word character
-    or hyphen before it — grouped by first character: "P(?<![\\w-].)(?:resident|rime Minister)|…".
-    It matches what the flat alternation after ``(?<![\\w-])`` does, but `re` reads a pattern
-    opening with a choice of literal characters as a set to skip ahead to, instead of trying
-    every word at every position of the sentence."""
+def by_first_character(words: Iterable[str], *, whole_word: bool = True) -> str:
+    """An alternation of `words` (longest first) grouped by first character:
+    "P(?<![\\w-].)(?:resident|rime Minister)|…". With `whole_word`, no word is glued to a word
+    character or hyphen before it. It matches what the flat alternation (after ``(?<![\\w-])``)
+    does, but `re` reads a pattern opening with a choice of literal characters as a set to skip
+    ahead to, and tries one group per position instead of every word (case-sensitive patterns only)."""
     groups: dict[str, list[str]] = {}
     for word in sorted(words, key=len, reverse=True):
         groups.setdefault(word[0], []).append(re.escape(word[1:]))
     # the look-behind stands after the first character: it sees the one before the match
-    return "|".join(rf"{re.escape(first)}(?<![\w-].)(?:{'|'.join(rest)})" for first, rest in groups.items())
+    guard = r"(?<![\w-].)" if whole_word else ""
+    return "|".join(rf"{re.escape(first)}{guard}(?:{'|'.join(rest)})" for first, rest in groups.items())
 
 
 @cache
@@ -127,7 +128,9 @@ def title_cue() -> Cue:
 
 @cache
 def _noun_pattern() -> str:
-    return "|".join(sorted((re.escape(n) for n in class_nouns()), key=len, reverse=True))
+    """The class nouns, longest first, grouped by first character (see `by_first_character`):
+    the cues search a name's surroundings for them at every position."""
+    return by_first_character(class_nouns(), whole_word=False)
 
 
 @cache
