@@ -179,14 +179,21 @@ class Gazetteer:
             if own_exact.keys().isdisjoint(words) and (
                     not own_folded or own_folded.keys().isdisjoint(map(str.casefold, words))):
                 return below  # none of this layer's names can start here: the scan below stands
-            own = [w in own_exact or w.casefold() in own_folded for w in words]
+            # 1 where this layer's scan must walk: where one of its own names starts, and inside a
+            # match below (there the scan below never stood); elsewhere its answer stands
+            walk = bytearray(map(own_exact.__contains__, words))
+            if own_folded:
+                for k in compress(range(count), map(own_folded.__contains__, map(str.casefold, words))):
+                    walk[k] = 1
             below_at = {m.first: m for m in below}
-            inside = bytearray(count)  # 1 inside a match below: there the scan below never stood
             for m in below:
-                inside[m.first + 1:m.last + 1] = b"\x01" * (m.last - m.first)
-            at = range(count)  # every token: the layer's own names and the answer below interleave
+                walk[m.first + 1:m.last + 1] = b"\x01" * (m.last - m.first)
+            visit = bytearray(walk)  # ... and where a match below starts, to take it over
+            for m in below:
+                visit[m.first] = 1
+            at = compress(range(count), visit)
         else:
-            own = below_at = inside = None
+            walk = below_at = None
             # only the tokens that start some name (a fifth of them) are walked from; the memo's
             # answer for a word that starts none is empty, so `compress` drops it without a Python step
             roots_at = list(map(starts.get, words))
@@ -202,7 +209,7 @@ class Gazetteer:
             if k < i:
                 continue  # inside the match before
             i = k
-            if own is not None and not own[i] and not inside[i]:  # the scan below stood here: same answer
+            if walk is not None and not walk[i]:  # the scan below stood here: same answer
                 m = below_at.get(i)
                 if m is None:
                     i += 1
