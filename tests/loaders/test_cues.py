@@ -95,3 +95,17 @@ def test_class_nouns_grouped_by_first_character_match_what_the_flat_alternation_
             assert [(m.span(), m.group("n")) for m in grouped_rx.finditer(sentence)] == expected, sentence
             found += len(expected)
     assert found > 20
+
+
+def test_the_noun_cues_before_a_name_find_from_the_tail_what_a_full_search_does():
+    found = 0
+    for sentence in [*_sentences(), "the first satellite, ", "its launch company  ", "a start-up,\n"]:
+        for end in range(len(sentence) + 1):
+            before = sentence[max(0, end - 80):end]
+            tail = max(0, len(before.rstrip()) - discovery._longest_noun() - 1)
+            for name in ("named", "preceding"):
+                rx = discovery._noun_cues()[name]
+                full = rx.search(before)
+                assert (m.span() if (m := rx.search(before, tail)) else None) == (full.span() if full else None)
+                found += full is not None
+    assert found > 20
