@@ -194,15 +194,7 @@ class Gazetteer:
             at = compress(range(count), visit)
         else:
             walk = below_at = None
-            # only the tokens that start some name (a fifth of them) are walked from; the memo's
-            # answer for a word that starts none is empty, so `compress` drops it without a Python step
-            roots_at = list(map(starts.get, words))
-            if None in roots_at:  # words not met before
-                for k, roots in enumerate(roots_at):
-                    if roots is None:
-                        roots = starts.get(words[k])
-                        roots_at[k] = starts[words[k]] = self._roots(words[k]) if roots is None else roots
-            at = compress(range(count), roots_at)
+            at = range(count)
         matches: list[NameMatch] = []
         i = 0
         for k in at:
