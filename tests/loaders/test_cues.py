@@ -83,3 +83,29 @@ def test_titles_grouped_by_first_character_match_what_the_flat_alternation_does(
         assert [m.span() for m in grouped.finditer(sentence)] == expected, sentence
         found += len(expected)
     assert found > 20
+
+
+def test_class_nouns_grouped_by_first_character_match_what_the_flat_alternation_does():
+    flat = "|".join(sorted((re.escape(n) for n in discovery.class_nouns()), key=len, reverse=True))
+    found = 0
+    for shape in (r"\b(?P<n>{})\b", r"\b(?P<n>{}),\s+", r"\s+(?:[a-z][\w-]*\s+){{0,3}}?(?P<n>{})\b"):
+        expected_rx, grouped_rx = re.compile(shape.format(flat)), re.compile(shape.format(discovery._noun_pattern()))
+        for sentence in _sentences():
+            expected = [(m.span(), m.group("n")) for m in expected_rx.finditer(sentence)]
+            assert [(m.span(), m.group("n")) for m in grouped_rx.finditer(sentence)] == expected, sentence
+            found += len(expected)
+    assert found > 20
+
+
+def test_the_noun_cues_before_a_name_find_from_the_tail_what_a_full_search_does():
+    found = 0
+    for sentence in [*_sentences(), "the first satellite, ", "its launch company  ", "a start-up,\n"]:
+        for end in range(len(sentence) + 1):
+            before = sentence[max(0, end - 80):end]
+            tail = max(0, len(before.rstrip()) - discovery._longest_noun() - 1)
+            for name in ("named", "preceding"):
+                rx = discovery._noun_cues()[name]
+                full = rx.search(before)
+                assert (m.span() if (m := rx.search(before, tail)) else None) == (full.span() if full else None)
+                found += full is not None
+    assert found > 20

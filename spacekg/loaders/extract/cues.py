@@ -44,7 +44,9 @@ class Cue:
     def may_occur(self, text: str) -> bool:
         """False when `text` (or the sentence a part of it is cut from) lacks every trigger."""
         folded, words = _folded(text)
-        return not self.words.isdisjoint(words) or any(f in folded for f in self.fragments)
+        if not self.words.isdisjoint(words):
+            return True
+        return any(f in folded for f in self.fragments) if self.fragments else False
 
     def search(self, text: str) -> re.Match[str] | None:
         return self.pattern.search(text) if self.may_occur(text) else None

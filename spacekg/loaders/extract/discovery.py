@@ -106,17 +106,18 @@ def title_pattern() -> re.Pattern[str]:
     return re.compile(rf"(?:{by_first_character(t.text for t in titles().values())})(?![\w-])")
 
 
-def by_first_character(words: Iterable[str]) -> str:
-    """An alternation of `words` (longest first) as whole words — none glued to a word character
-    or hyphen before it — grouped by first character: "P(?<![\\w-].)(?:resident|rime Minister)|…".
-    It matches what the flat alternation after ``(?<![\\w-])`` does, but `re` reads a pattern
-    opening with a choice of literal characters as a set to skip ahead to, instead of trying
-    every word at every position of the sentence."""
+def by_first_character(words: Iterable[str], *, whole_word: bool = True) -> str:
+    """An alternation of `words` (longest first) grouped by first character:
+    "P(?<![\\w-].)(?:resident|rime Minister)|…". With `whole_word`, no word is glued to a word
+    character or hyphen before it. It matches what the flat alternation (after ``(?<![\\w-])``)
+    does, but `re` reads a pattern opening with a choice of literal characters as a set to skip
+    ahead to, and tries one group per position instead of every word (case-sensitive patterns only)."""
     groups: dict[str, list[str]] = {}
     for word in sorted(words, key=len, reverse=True):
         groups.setdefault(word[0], []).append(re.escape(word[1:]))
     # the look-behind stands after the first character: it sees the one before the match
-    return "|".join(rf"{re.escape(first)}(?<![\w-].)(?:{'|'.join(rest)})" for first, rest in groups.items())
+    guard = r"(?<![\w-].)" if whole_word else ""
+    return "|".join(rf"{re.escape(first)}{guard}(?:{'|'.join(rest)})" for first, rest in groups.items())
 
 
 @cache
@@ -127,7 +128,14 @@ def title_cue() -> Cue:
 
 @cache
 def _noun_pattern() -> str:
-    return "|".join(sorted((re.escape(n) for n in class_nouns()), key=len, reverse=True))
+    """The class nouns, longest first, grouped by first character (see `by_first_character`):
+    the cues search a name's surroundings for them at every position."""
+    return by_first_character(class_nouns(), whole_word=False)
+
+
+@cache
+def _longest_noun() -> int:
+    return max(map(len, class_nouns()))
 
 
 @cache
@@ -181,8 +189,20 @@ _AFFILIATION_BEFORE = re.compile(
 _PLACE_BEFORE = re.compile(r"\b(?:in|at|from|near|off|outside|inside)\s+$")
 _ACRONYM = r"[A-Z][A-Za-z0-9&\-]{1,11}"
 _HAS_INNER_CAPITAL = re.compile(r"(?<=\S)\s+\W*[A-Z]")
+_OPENING_APPOSITION = re.compile(r"\W*[A-Z]\w*[,(]")
 _DEFINED_AFTER = re.compile(rf"^\s*\(\s*(?P<acr>{_ACRONYM})\s*\)")
 _DEFINED_BEFORE = re.compile(rf"(?P<acr>{_ACRONYM})\s*\(\s*(?:the\s+)?$")
+# the cues `_classify` reads around a name, compiled once
+_MISSION_NUMBER = re.compile(r"\d{1,3}[A-Z]?|[IVX]{1,4}")
+_RELATIVE_AFTER = re.compile(r"^\s*,\s+(?:who|which)")
+_ARTICLE_BEFORE = re.compile(r"\b(?:a|an)\s+$")
+_COMPANY_AFTER = re.compile(r"^\s+(?:start-?up|company|firm)\b")
+_CLOSED_AFTER = re.compile(r"^\s*(?:[,.;]|$)")
+_ROLE_BEFORE = re.compile(r"\b(?P<t>[a-z]+)\s+$")
+_TITLE_AFTER = re.compile(r"^\s*,\s+(?:(?:the|a|an|former)\s+|[A-Z][\w.&-]*['’]s\s+)?"
+                          r"(?P<t>[A-Za-z][\w-]*(?:\s+[A-Za-z][\w-]*)?)")
+_SOURCE_BEFORE = re.compile(r"(?i)\b(?:by|according\s+to|with)\s+$")
+_NAME_WORD = re.compile(r"[A-Z][\w’'-]*\.?|[A-Z]\.")
 
 
 class _Word(NamedTuple):
@@ -341,7 +361,7 @@ def _country_prefix(words: list[_Word], known: list[Known]) -> bool:
 
 def _looks_like_name(words: list[_Word]) -> bool:
     named = [w for w in words if w.text not in _PARTICLES]
-    return 1 <= len(named) <= 5 and all(re.fullmatch(r"[A-Z][\w’'-]*\.?|[A-Z]\.", w.text) for w in named) and \
+    return 1 <= len(named) <= 5 and all(_NAME_WORD.fullmatch(w.text) for w in named) and \
         words[0].text.casefold() not in _NOT_NAME_START and words[0].text not in _PARTICLES
 
 
@@ -354,7 +374,7 @@ def discover(text: str, known: list[Known], blocked: list[tuple[int, int]] = (),
     """Candidate entities in `text`; `known` are the gazetteer's spans, `blocked` spans
     (stated quantities) are never part of a name; `record_text` (the whole record) lets a
     defined acronym take its class from a sentence elsewhere ("DARC is a … program")."""
-    if not _HAS_INNER_CAPITAL.search(text) and not re.match(r"\W*[A-Z]\w*[,(]", text):
+    if not _HAS_INNER_CAPITAL.search(text) and not _OPENING_APPOSITION.match(text):
         return []  # no capitalised word after the first, and no apposition after it: nothing to find
     known = _KnownSpans(known)
     found: list[Candidate] = []
@@ -455,7 +475,7 @@ def _classify(text: str, run: list[_Word], known: list[Known], found: list[Candi
     cls, head = _head_class(names)
     if cls is not None:
         return make(cls, f"headed by '{head}'")
-    numbered = re.fullmatch(r"\d{1,3}[A-Z]?|[IVX]{1,4}", run[-1].text) and len(run) >= 2
+    numbered = _MISSION_NUMBER.fullmatch(run[-1].text) and len(run) >= 2
     if numbered and any(k.start == start and k.end == run[-2].end and k.cls is EntityClass.PROGRAM for k in known):
         return make(EntityClass.PROGRAM, f"a numbered mission of the program '{text[start:run[-2].end]}'")
     if run[0].text.casefold() in _DIRECTIONS and len(run) >= 2 and _covered(run[1:], known):
@@ -464,24 +484,27 @@ def _classify(text: str, run: list[_Word], known: list[Known], found: list[Candi
         return None  # a known name followed by unknown words, without a head: no evidence
     cues = _noun_cues()
     appositive = cues["appositive"].match(after)
-    if appositive and _noun_class(appositive.group("n")) and not re.match(r"^\s*,\s+(?:who|which)", after):
+    if appositive and _noun_class(appositive.group("n")) and not _RELATIVE_AFTER.match(after):
         return make(_noun_class(appositive.group("n")), f"apposition '{appositive.group('n')}'")
-    if re.search(r"\b(?:a|an)\s+$", before) and len(run) == 1 and re.match(r"^\s+(?:start-?up|company|firm)\b", after):
+    if _ARTICLE_BEFORE.search(before) and len(run) == 1 and _COMPANY_AFTER.match(after):
         return make(EntityClass.PLACE, "a place naming where a company is")
     following = cues["following"].match(after)
     if following and len(run) <= 3 and _noun_class(following.group("n")) not in (None, EntityClass.PLACE) \
             and following.group("n") != "group":
         return make(_noun_class(following.group("n")), f"named before '{following.group('n')}'")
-    named = cues["named"].search(before)
-    if named and re.match(r"^\s*(?:[,.;]|$)", after) and _noun_class(named.group("n")):
+    # a noun ending `before` (before a comma and spaces) starts no earlier than the longest noun
+    # from its end: the searches start there instead of trying every position of `before`
+    tail = max(0, len(before.rstrip()) - _longest_noun() - 1)
+    named = cues["named"].search(before, tail)
+    if named and _CLOSED_AFTER.match(after) and _noun_class(named.group("n")):
         return make(_noun_class(named.group("n")), f"named after '{named.group('n')},'")
-    preceding = cues["preceding"].search(before)
+    preceding = cues["preceding"].search(before, tail)
     if preceding and _noun_class(preceding.group("n")) is EntityClass.COMPANY:
         return make(EntityClass.COMPANY, f"named after '{preceding.group('n')}'")
     neighbour = _coordinated_class(text, start, end, known, found)
     if neighbour is not None and len(run) <= 4:
         return make(neighbour, "listed with an entity of that class")
-    role = re.search(r"\b(?P<t>[a-z]+)\s+$", before)
+    role = _ROLE_BEFORE.search(before)
     if role and role.group("t") in titles() and _looks_like_name(run):  # "ESA astronaut Sophie Adenot"
         return make(EntityClass.PERSON, f"role '{role.group('t')}' before a name")
     if _AFFILIATION_BEFORE.search(before):
@@ -489,13 +512,12 @@ def _classify(text: str, run: list[_Word], known: list[Known], found: list[Candi
     if _PLACE_BEFORE.search(before) and len(run) <= 2 and not any(w.text.isupper() for w in run) \
             and not _PERSON_AFTER.match(after):
         return make(EntityClass.PLACE, "after a place preposition")
-    titled = re.match(r"^\s*,\s+(?:(?:the|a|an|former)\s+|[A-Z][\w.&-]*['’]s\s+)?"
-                      r"(?P<t>[A-Za-z][\w-]*(?:\s+[A-Za-z][\w-]*)?)", after)
+    titled = _TITLE_AFTER.match(after)
     title_after = titled and (titled.group("t").casefold() in titles()
                               or titled.group("t").split()[0].casefold() in titles())
     if len(run) >= 2 and _looks_like_name(run) and (
             _PERSON_AFTER.match(after) or title_after
-            or re.search(r"(?i)\b(?:by|according\s+to|with)\s+$", before)):
+            or _SOURCE_BEFORE.search(before)):
         return make(EntityClass.PERSON, "person cue around a full name")
     if acr:  # a defined acronym: its class may be stated elsewhere in the record
         copula = _copula(acr, record_text)

@@ -12,6 +12,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from itertools import compress
+from operator import itemgetter
 from typing import NamedTuple
 
 from spacekg.ontology import ReferenceEntity
@@ -33,6 +35,7 @@ class Token(NamedTuple):
 
 _STARTS_MEMO_SIZE = 200_000
 _END = ""  # the trie key under which a node holds the name ending there (no token is empty)
+_text_of = itemgetter(0)
 _new_token = tuple.__new__  # building tokens is the hottest loop of extraction: skip __new__'s Python frame
 
 
@@ -170,21 +173,35 @@ class Gazetteer:
             starts.clear()
         limit = max_len or len(tokens)
         count = len(tokens)
+        words = list(map(_text_of, tokens))
         if below is not None and self._parent is not None and max_len is None:
             own_exact, own_folded = self._exact_trie, self._folded_trie
-            own = [t[0] in own_exact or t[0].casefold() in own_folded for t in tokens]
-            if not any(own):
-                return below
+            if own_exact.keys().isdisjoint(words) and (
+                    not own_folded or own_folded.keys().isdisjoint(map(str.casefold, words))):
+                return below  # none of this layer's names can start here: the scan below stands
+            # 1 where this layer's scan must walk: where one of its own names starts, and inside a
+            # match below (there the scan below never stood); elsewhere its answer stands
+            walk = bytearray(map(own_exact.__contains__, words))
+            if own_folded:
+                for k in compress(range(count), map(own_folded.__contains__, map(str.casefold, words))):
+                    walk[k] = 1
             below_at = {m.first: m for m in below}
-            inside = bytearray(count)  # 1 inside a match below: there the scan below never stood
             for m in below:
-                inside[m.first + 1:m.last + 1] = b"\x01" * (m.last - m.first)
+                walk[m.first + 1:m.last + 1] = b"\x01" * (m.last - m.first)
+            visit = bytearray(walk)  # ... and where a match below starts, to take it over
+            for m in below:
+                visit[m.first] = 1
+            at = compress(range(count), visit)
         else:
-            own = below_at = inside = None
+            walk = below_at = None
+            at = range(count)
         matches: list[NameMatch] = []
         i = 0
-        while i < count:
-            if own is not None and not own[i] and not inside[i]:  # the scan below stood here: same answer
+        for k in at:
+            if k < i:
+                continue  # inside the match before
+            i = k
+            if walk is not None and not walk[i]:  # the scan below stood here: same answer
                 m = below_at.get(i)
                 if m is None:
                     i += 1
@@ -192,7 +209,7 @@ class Gazetteer:
                     matches.append(m)
                     i = m.last + 1
                 continue
-            word = tokens[i][0]
+            word = words[i]
             roots = starts.get(word)
             if roots is None:
                 roots = starts[word] = self._roots(word)
@@ -206,7 +223,7 @@ class Gazetteer:
                         best, hit = j - i, entry
                     if j >= count:
                         break
-                    node = node.get(tokens[j][0].casefold() if is_folded else tokens[j][0])
+                    node = node.get(words[j].casefold() if is_folded else words[j])
                     if node is None:
                         break
                     j += 1
