@@ -224,7 +224,11 @@ def _recheck(staging: Path, spans: list[tuple[int, int, list[str]]], assumed: li
         _raise_first(reports)
         return
     with ProcessPoolExecutor(max_workers=min(workers, len(tasks)), mp_context=get_context("fork")) as pool:
-        _raise_first(pool.map(_recheck_one, *zip(*tasks, strict=True)))
+        try:
+            _raise_first(pool.map(_recheck_one, *zip(*tasks, strict=True)))
+        except BaseException:
+            pool.shutdown(cancel_futures=True)  # the build has failed: do not wait for the other chunks
+            raise
 
 
 def _raise_first(reports: Iterable[ValidationReport]) -> None:
