@@ -10,7 +10,10 @@ guarantees of the small path without holding every record in memory:
    it exactly as it was.
 2. Minted entities are described once for the whole build, from label and class counts merged
    over the chunks in record order: the same description the small path gives (one IRI per
-   name, the majority label and class, the other spellings as altLabels).
+   name, the majority label and class, the other spellings as altLabels). A worker validated
+   its chunk with the classes its own records give; every chunk that mentions an entity whose
+   build-wide class differs is validated again, in the workers, with the build's descriptions,
+   so the store never gets data that its validation would reject.
 3. Only when every record succeeded is the store written:
    - an EMPTY embedded store is bulk-loaded (`Store.bulk_load`: ~4x the transactional speed and
      a compact store). On disk the load goes into a fresh sibling folder that is swapped in by
@@ -29,7 +32,7 @@ from __future__ import annotations
 import os
 import tempfile
 from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from multiprocessing import get_context
@@ -67,6 +70,10 @@ class Chunk:
     error: tuple[str, str, int | None] | None = None  # (source, message, line) of a RecordError
     invalid: ValidationReport | None = None
     failure: str | None = None  # any other SpacekgError, as text
+
+    def assumed(self) -> dict[str, str]:
+        """The class each minted entity had when this chunk was validated: its majority here."""
+        return {key: counts.most_common(1)[0][0] for key, counts in self.minted_classes.items()}
 
 
 def _work(files: Sequence[str], validate: bool) -> Chunk:
@@ -145,6 +152,7 @@ def build_staged(files: Sequence[Path], store: Store, report: BuildReport, *, va
     spellings: dict[str, dict[str, None]] = {}
     classes: dict[str, str] = {}
     spans: list[tuple[int, int, list[str]]] = []  # per chunk: staging-file byte range, record names
+    assumed: list[tuple[list[str], dict[str, str]]] = []  # per chunk: sources, minted classes validated with
     with tempfile.NamedTemporaryFile(prefix=".spacekg-staging-", suffix=".nq",
                                      dir=staging_dir, delete=True) as staging:
         for chunk in _results(files, validate, workers):
@@ -163,6 +171,8 @@ def build_staged(files: Sequence[Path], store: Store, report: BuildReport, *, va
             start = staging.tell()
             staging.write(chunk.nquads)
             spans.append((start, staging.tell(), [name for name, _ in chunk.names]))
+            if validate:
+                assumed.append(([source for _, source in chunk.names], chunk.assumed()))
             report.records.extend(chunk.reports)
             report.issues.extend(chunk.issues)
             report.new_entities.extend(entity for key, entity in chunk.new_entities if key not in classes)
@@ -185,13 +195,57 @@ def build_staged(files: Sequence[Path], store: Store, report: BuildReport, *, va
             checked = validate_quads(minted, source="minted entities")
             if not checked.conforms:
                 raise ValidationError(f"{checked.summary()}; nothing was written", report=checked)
-        shared = [*ontology_quads(), *minted]
         staging.flush()
+        if validate:
+            _recheck(Path(staging.name), spans, assumed, (labels, minted_classes, spellings), workers)
+        shared = [*ontology_quads(), *minted]
         _write(store, Path(staging.name), spans, shared)
     report.quads_after = len(store)
     if progress:
         progress("write", 1)
     return report
+
+
+def _recheck(staging: Path, spans: list[tuple[int, int, list[str]]], assumed: list[tuple[list[str], dict[str, str]]],
+             counts: tuple[dict[str, Counter], dict[str, Counter], dict[str, dict[str, None]]], workers: int) -> None:
+    """Validate again, with the build's minted descriptions, each chunk validated with a class
+    the build did not settle on; raise `ValidationError` for the first that fails (input order)."""
+    from spacekg.graph.writer import minted_quads_from_counts
+
+    labels, classes, spellings = counts
+    tasks = []
+    for (start, end, _), (sources, chunk_classes) in zip(spans, assumed, strict=True):
+        if any(classes[key].most_common(1)[0][0] != cls for key, cls in chunk_classes.items()):
+            keys = list(chunk_classes)
+            minted = minted_quads_from_counts({k: labels[k] for k in keys}, classes, {k: spellings[k] for k in keys})
+            tasks.append((str(staging), start, end, ox.serialize(minted, format=ox.RdfFormat.N_QUADS) or b"", sources))
+    if workers <= 1 or len(tasks) <= 1:
+        reports: Iterator[ValidationReport] = (_recheck_one(*task) for task in tasks)
+        _raise_first(reports)
+        return
+    with ProcessPoolExecutor(max_workers=min(workers, len(tasks)), mp_context=get_context("fork")) as pool:
+        try:
+            _raise_first(pool.map(_recheck_one, *zip(*tasks, strict=True)))
+        except BaseException:
+            pool.shutdown(cancel_futures=True)  # the build has failed: do not wait for the other chunks
+            raise
+
+
+def _raise_first(reports: Iterable[ValidationReport]) -> None:
+    for checked in reports:
+        if not checked.conforms:
+            raise ValidationError(f"{checked.summary()}; nothing was written", report=checked)
+
+
+def _recheck_one(staging: str, start: int, end: int, minted: bytes, sources: list[str]) -> ValidationReport:
+    """One chunk's staged quads plus the build's descriptions of the entities it mints (in a worker)."""
+    from spacekg.validate import validate_written
+
+    with open(staging, "rb") as data:
+        data.seek(start)
+        quads = list(ox.parse(data.read(end - start), format=ox.RdfFormat.N_QUADS))
+    quads.extend(ox.parse(minted, format=ox.RdfFormat.N_QUADS))
+    return validate_written(quads, sources)
 
 
 def _write(store: Store, staging: Path, spans: list[tuple[int, int, list[str]]], shared: list[ox.Quad]) -> None:

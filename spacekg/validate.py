@@ -1,8 +1,8 @@
 """Check data against the SHACL shapes of SPEC §3 (``ontology/shapes.ttl``).
 
 Two engines run the same shapes: ``"sparql"`` (`spacekg.shacl_sparql`: the shapes compiled to
-SPARQL and run by Oxigraph, ~18× faster) for builds and `validate_quads`, and ``"pyshacl"``,
-the reference, for ``spacekg validate`` (`validate_file`, `validate_store`); a parity test keeps
+SPARQL and run by Oxigraph, ~18× faster), the default everywhere, and ``"pyshacl"``, the
+reference (``engine="pyshacl"``, ``spacekg validate --engine pyshacl``); a parity test keeps
 their results equal on the shapes fixtures.
 
 Facts live in one named graph per assertion while entities and the ontology live elsewhere,
@@ -50,6 +50,7 @@ __all__ = [
     "validate_quads",
     "validate_records",
     "validate_store",
+    "validate_written",
 ]
 
 # File extension → the syntax it is parsed as (pyoxigraph's parsers: no network access).
@@ -202,33 +203,42 @@ def _text(results: Sequence[ValidationResult]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def validate_store(store: Store) -> ValidationReport:
+def validate_store(store: Store, *, engine: Engine = "sparql") -> ValidationReport:
     """Validate everything in `store`: all its graphs as one union, with the ontology."""
-    return validate_quads(store.quads(), source=store.location)
+    return validate_quads(store.quads(), source=store.location, engine=engine)
 
 
 def validate_records(records: Sequence[tuple[AssertionRecord, Sequence[Extraction]]], *,
                      quads: Sequence[ox.Quad] | None = None, engine: Engine = "sparql") -> ValidationReport:
     """Validate what building `records` would write, before it is written.
 
-    Only the records' own quads, the ontology, and the reference entities those quads point
-    to are checked: the rest of the reference data does not change with a build, so it is
-    not re-checked every time. `quads`, when given, are the records' own quads
-    (`record_quads`), already made by the caller; the minted entities are added here.
+    `quads`, when given, are the records' own quads (`record_quads`), already made by the
+    caller; the minted entities are described here, from these records alone.
     """
     from spacekg.graph.writer import minted_entity_quads, record_quads
 
     if quads is None:
         quads = [q for record, extractions in records for q in record_quads(record, extractions)]
-    quads = [*quads, *minted_entity_quads(records)]
+    return validate_written([*quads, *minted_entity_quads(records)], [record.source for record, _ in records],
+                            engine=engine)
+
+
+def validate_written(quads: Sequence[ox.Quad], sources: Sequence[str], *, engine: Engine = "sparql"
+                     ) -> ValidationReport:
+    """Validate the quads a build writes for some records (theirs and the minted entities').
+
+    Only these quads, the ontology, and the reference entities they point to are checked: the
+    rest of the reference data does not change with a build, so it is not re-checked every
+    time. `sources` (the record files) name the report.
+    """
     nodes = {q.subject for q in quads} | {q.object for q in quads if isinstance(q.object, ox.NamedNode)}
     reference = [q for q in ontology_quads() if q.graph_name == ONTOLOGY_GRAPH or q.subject in nodes]
-    sources = list(dict.fromkeys(record.source for record, _ in records))
+    sources = list(dict.fromkeys(sources))
     names = ", ".join(sources[:3]) + (f" and {len(sources) - 3} more" if len(sources) > 3 else "")
     return validate_quads([*reference, *quads], source=names, engine=engine)
 
 
-def validate_file(path: str | Path) -> ValidationReport:
+def validate_file(path: str | Path, *, engine: Engine = "sparql") -> ValidationReport:
     """Validate an RDF file, its syntax chosen by extension (see `FILE_FORMATS`).
 
     Safe on untrusted files: nothing is fetched (remote JSON-LD contexts are an error) and
@@ -256,6 +266,8 @@ def validate_file(path: str | Path) -> ValidationReport:
     except ValueError as exc:  # e.g. an invalid IRI or language tag reported outside the parser
         raise RecordError(str(path), f"not valid {fmt.name}: {exc}") from exc
     try:
+        if engine == "sparql":
+            return validate_quads(quads, source=path.name)
         graph = union_graph(quads)
     except TypeError as exc:
         raise RecordError(str(path), str(exc)) from exc

@@ -12,8 +12,9 @@ import pytest
 
 import spacekg.bulk
 from spacekg.build import build
-from spacekg.errors import RecordError
+from spacekg.errors import RecordError, ValidationError
 from spacekg.graph.store import open_store
+from spacekg.validate import validate_store
 
 ROOT = Path(__file__).resolve().parent.parent
 SHIPPED = ROOT / "data" / "records" / "us-japan-space-partnership.txt"
@@ -124,3 +125,52 @@ def test_minted_entities_are_described_once_across_chunks(records, small_chunks)
                        "<http://www.w3.org/2000/01/rdf-schema#label> ?label } GROUP BY ?e").rows
     assert rows
     assert {int(n.value) for _, n in rows} == {1}
+
+
+# A minted entity whose class one chunk and the whole build settle differently: record A calls
+# "Nova Propulsion" a startup (skg:Company) and gives it a budget, record B names it before
+# "agreement" (skg:PolicyDocument). Which class wins depends on how often each record mentions
+# it; a budget's holder must be an skg:Actor.
+_HEADER = "Every atomic assertion extracted from the underlying record, ranked by evidence strength.\n"
+_STARTUP = "Nova Propulsion, a Seoul startup founded by former NOAA engineers, is building a radar satellite for {}.\n"
+_RAISED = "Nova Propulsion raised 150 trillion yen from investors in 2023.\n"
+_AGREEMENT = "Nova Propulsion signed a launch agreement with Pixxel for {}.\n"
+
+
+def _split_class_records(folder: Path, *, startup: int, agreement: int) -> Path:
+    folder.mkdir()
+    uses = ["counter-strike", "ISR", "remote sensing"][:startup - 1]
+    (folder / "a-startup.txt").write_text("Industry is taking a larger share of the work.\n" + _HEADER
+                                          + "".join(_STARTUP.format(u) for u in uses) + _RAISED, encoding="utf-8")
+    (folder / "b-agreement.txt").write_text("Industry is signing launch deals.\n" + _HEADER
+                                            + "".join(_AGREEMENT.format(2026 + 2 * i) for i in range(agreement)),
+                                            encoding="utf-8")
+    return folder
+
+
+def _nova_class(store) -> str:
+    rows = store.query("SELECT ?c WHERE { <https://w3id.org/spacekg/id/nova-propulsion> a ?c }").rows
+    return {row[0].value.rsplit("#", 1)[-1] for row in rows}.pop()
+
+
+@pytest.mark.parametrize("staged", [True, False], ids=["staged", "small-path"])
+def test_a_build_whose_settled_class_breaks_a_shape_fails_though_each_chunk_conformed(tmp_path, small_chunks,
+                                                                                      staged):
+    folder = _split_class_records(tmp_path / "records", startup=2, agreement=3)  # PolicyDocument wins 3:2
+    store = open_store(tmp_path / "store")
+    build([SHIPPED], store)
+    before = comparable(store)
+    with pytest.raises(ValidationError, match=r"a-startup\.txt.*: .*budgetHolder.*nothing was written"):
+        build([folder], store, staged=staged, workers=2)
+    assert comparable(store) == before
+    store.close()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["records", "store"]  # no staging file left
+
+
+@pytest.mark.parametrize("staged", [True, False], ids=["staged", "small-path"])
+def test_a_build_whose_settled_class_fits_every_chunk_writes_a_conforming_store(tmp_path, small_chunks, staged):
+    folder = _split_class_records(tmp_path / "records", startup=3, agreement=2)  # Company wins 3:2
+    store = open_store("memory:")
+    build([folder], store, staged=staged, workers=2)
+    assert _nova_class(store) == "Company"
+    assert validate_store(store).conforms

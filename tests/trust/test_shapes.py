@@ -312,3 +312,16 @@ def test_validate_report_of_a_store_matches_the_report_of_its_trig_export(shippe
     export(shipped_store, buf, format="trig")
     from_file = validate_quads(ox.parse(buf.getvalue(), format=ox.RdfFormat.TRIG))
     assert from_file.conforms == validate_store(shipped_store).conforms is True
+
+
+def test_validate_uses_the_fast_engine_by_default_and_pyshacl_on_request(tmp_path):
+    path = tmp_path / "broken.trig"
+    path.write_text(BROKEN, encoding="utf-8")
+    fast, reference = validate_file(path), validate_file(path, engine="pyshacl")
+    assert {(r.focus, r.path, r.constraint) for r in fast.results} == \
+        {(r.focus, r.path, r.constraint) for r in reference.results}
+    assert fast.text.startswith("Validation Report\nConforms: False") and fast.text != reference.text
+    for engine, report in (("sparql", fast), ("pyshacl", reference)):
+        result = CliRunner().invoke(main, ["validate", str(path), "--engine", engine, "--format", "json"])
+        assert result.exit_code == 1
+        assert json.loads(result.stdout)["text"] == report.text
