@@ -44,6 +44,7 @@ import pyoxigraph as ox
 from spacekg.errors import RecordError, SpacekgError, ValidationError
 
 if TYPE_CHECKING:  # pragma: no cover
+    from spacekg.graph.writer import MintedCounts
     from spacekg.build import BuildReport, Progress
     from spacekg.graph.store import Store
     from spacekg.validate import ValidationReport
@@ -62,24 +63,19 @@ class Chunk:
     reports: list = field(default_factory=list)  # RecordReport
     new_entities: list = field(default_factory=list)  # (key, NewEntity): first mention in the chunk
     classes: dict[str, str] = field(default_factory=dict)  # entity key → last class seen
-    labels: dict[str, Counter] = field(default_factory=dict)  # minted key → label counts
-    minted_classes: dict[str, Counter] = field(default_factory=dict)
-    spellings: dict[str, dict[str, None]] = field(default_factory=dict)
+    minted: MintedCounts | None = None  # what the chunk's records say of the entities they mint
     issues: list = field(default_factory=list)
     files: int = 0
     error: tuple[str, str, int | None] | None = None  # (source, message, line) of a RecordError
     invalid: ValidationReport | None = None
     failure: str | None = None  # any other SpacekgError, as text
 
-    def assumed(self) -> dict[str, str]:
-        """The class each minted entity had when this chunk was validated: its majority here."""
-        return {key: counts.most_common(1)[0][0] for key, counts in self.minted_classes.items()}
 
 
 def _work(files: Sequence[str], validate: bool) -> Chunk:
     """Read, extract, validate and serialise a chunk of record files (runs in a worker)."""
     from spacekg.build import summarise
-    from spacekg.graph.writer import minted_counts, record_quads
+    from spacekg.graph.writer import MintedCounts, record_quads
     from spacekg.loaders.extract import extract_record
     from spacekg.loaders.records import read_records
 
@@ -103,7 +99,7 @@ def _work(files: Sequence[str], validate: bool) -> Chunk:
     for record, extractions in extracted:
         chunk.names.append((record.name, record.source))
         summarise(record, extractions, chunk.reports, chunk.new_entities, chunk.classes, chunk.issues)
-    chunk.labels, chunk.minted_classes, chunk.spellings = minted_counts(extracted)
+    chunk.minted = MintedCounts.of(extracted)
     chunk.nquads = ox.serialize(quads, format=ox.RdfFormat.N_QUADS) or b""
     return chunk
 
@@ -137,7 +133,7 @@ def build_staged(files: Sequence[Path], store: Store, report: BuildReport, *, va
                  workers: int | None = None, progress: Progress | None = None,
                  staging_dir: Path | None = None) -> BuildReport:
     """Build `files` into `store` through an N-Quads staging file (see the module docstring)."""
-    from spacekg.graph.writer import minted_quads_from_counts
+    from spacekg.graph.writer import MintedCounts, minted_quads_from_counts
     from spacekg.ontology import ontology_quads
 
     workers = workers if workers is not None else max(1, min(len(os.sched_getaffinity(0)), 8))
@@ -147,9 +143,7 @@ def build_staged(files: Sequence[Path], store: Store, report: BuildReport, *, va
         staging_dir = Path(store.location).resolve().parent  # beside the store: same disk, renames stay cheap
     report.quads_before = len(store)
     first_source: dict[str, str] = {}
-    labels: dict[str, Counter] = {}
-    minted_classes: dict[str, Counter] = {}
-    spellings: dict[str, dict[str, None]] = {}
+    counts = MintedCounts()
     classes: dict[str, str] = {}
     spans: list[tuple[int, int, list[str]]] = []  # per chunk: staging-file byte range, record names
     assumed: list[tuple[list[str], dict[str, str]]] = []  # per chunk: sources, minted classes validated with
@@ -172,15 +166,13 @@ def build_staged(files: Sequence[Path], store: Store, report: BuildReport, *, va
             staging.write(chunk.nquads)
             spans.append((start, staging.tell(), [name for name, _ in chunk.names]))
             if validate:
-                assumed.append(([source for _, source in chunk.names], chunk.assumed()))
+                assumed.append(([source for _, source in chunk.names], chunk.minted.assumed() if chunk.minted else {}))
             report.records.extend(chunk.reports)
             report.issues.extend(chunk.issues)
             report.new_entities.extend(entity for key, entity in chunk.new_entities if key not in classes)
             classes.update(chunk.classes)
-            for key, counts in chunk.labels.items():
-                labels.setdefault(key, Counter()).update(counts)
-                minted_classes.setdefault(key, Counter()).update(chunk.minted_classes[key])
-                spellings.setdefault(key, {}).update(chunk.spellings[key])
+            if chunk.minted:
+                counts.merge(chunk.minted)
             if progress:
                 progress("read", chunk.files)
                 progress("extract", len(chunk.names))
@@ -188,7 +180,7 @@ def build_staged(files: Sequence[Path], store: Store, report: BuildReport, *, va
             raise RecordError(", ".join(map(str, files)) or ".", "no record files (.txt, .csv, .jsonl) found")
         report.entities = len(classes)
         report.entities_by_class = Counter(classes.values())
-        minted = list(minted_quads_from_counts(labels, minted_classes, spellings))
+        minted = list(minted_quads_from_counts(counts))
         if validate and minted:  # each minted description, as the whole build settles it
             from spacekg.validate import validate_quads
 
@@ -197,7 +189,7 @@ def build_staged(files: Sequence[Path], store: Store, report: BuildReport, *, va
                 raise ValidationError(f"{checked.summary()}; nothing was written", report=checked)
         staging.flush()
         if validate:
-            _recheck(Path(staging.name), spans, assumed, (labels, minted_classes, spellings), workers)
+            _recheck(Path(staging.name), spans, assumed, counts, workers)
         shared = [*ontology_quads(), *minted]
         _write(store, Path(staging.name), spans, shared)
     report.quads_after = len(store)
@@ -207,17 +199,15 @@ def build_staged(files: Sequence[Path], store: Store, report: BuildReport, *, va
 
 
 def _recheck(staging: Path, spans: list[tuple[int, int, list[str]]], assumed: list[tuple[list[str], dict[str, str]]],
-             counts: tuple[dict[str, Counter], dict[str, Counter], dict[str, dict[str, None]]], workers: int) -> None:
+             counts: MintedCounts, workers: int) -> None:
     """Validate again, with the build's minted descriptions, each chunk validated with a class
     the build did not settle on; raise `ValidationError` for the first that fails (input order)."""
     from spacekg.graph.writer import minted_quads_from_counts
 
-    labels, classes, spellings = counts
     tasks = []
     for (start, end, _), (sources, chunk_classes) in zip(spans, assumed, strict=True):
-        if any(classes[key].most_common(1)[0][0] != cls for key, cls in chunk_classes.items()):
-            keys = list(chunk_classes)
-            minted = minted_quads_from_counts({k: labels[k] for k in keys}, classes, {k: spellings[k] for k in keys})
+        if any(counts.settled_class(key) != cls for key, cls in chunk_classes.items()):
+            minted = minted_quads_from_counts(counts, chunk_classes)
             tasks.append((str(staging), start, end, ox.serialize(minted, format=ox.RdfFormat.N_QUADS) or b"", sources))
     if workers <= 1 or len(tasks) <= 1:
         reports: Iterator[ValidationReport] = (_recheck_one(*task) for task in tasks)

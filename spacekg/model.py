@@ -17,6 +17,7 @@ from enum import Enum
 from typing import Literal
 
 __all__ = [
+    "ACTOR_CLASSES",
     "Assertion",
     "AssertionRecord",
     "Budget",
@@ -45,6 +46,11 @@ class EntityClass(str, Enum):
     FORUM = "Forum"
     CAPABILITY = "Capability"
     PLACE = "Place"
+
+
+# The classes below skg:Actor in the ontology (a test holds the two together).
+ACTOR_CLASSES = frozenset({EntityClass.COUNTRY, EntityClass.GOVERNMENT_BODY, EntityClass.COMPANY,
+                           EntityClass.ORGANIZATION, EntityClass.PERSON})
 
 
 class Modality(str, Enum):

@@ -18,14 +18,15 @@ from __future__ import annotations
 import hashlib
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
 from spacekg.graph.store import ReplacesInParts, Store
-from spacekg.model import AssertionRecord, Extraction, Quantity, QuantityKind, slugify
+from spacekg.model import ACTOR_CLASSES, AssertionRecord, EntityClass, Extraction, Quantity, QuantityKind, slugify
 from spacekg.vocab import DCTERMS, ITSRDF, NIF, PROV, RDF, RDFS, SCHEMA, SKG, SKGID, SKOS, XSD, expand_curie
 
-__all__ = ["assertion_iri", "build_quads", "entity_iri", "minted_counts", "minted_entity_quads", "minted_quads_from_counts",
+__all__ = ["assertion_iri", "build_quads", "entity_iri", "MintedCounts", "minted_entity_quads", "minted_quads_from_counts",
            "record_iri", "record_quads", "replace_records", "replace_staged", "slugify"]
 
 _DEFAULT = ox.DefaultGraph()
@@ -101,39 +102,70 @@ def minted_entity_quads(records: Iterable[tuple[AssertionRecord, Sequence[Extrac
     most of its mentions give (ties: the first seen), every other spelling as skos:altLabel.
     Two records spelling a new name differently ("Hanbit-Nano", "Hanbit Nano") still give
     the entity exactly one rdfs:label and one class."""
-    yield from minted_quads_from_counts(*minted_counts(records))
+    yield from minted_quads_from_counts(MintedCounts.of(records))
 
 
-def minted_counts(records: Iterable[tuple[AssertionRecord, Sequence[Extraction]]]
-                  ) -> tuple[dict[str, Counter], dict[str, Counter], dict[str, dict[str, None]]]:
-    """Per minted entity: its label counts, class counts and spellings in first-seen order,
-    which a large build merges over its chunks before describing the entities."""
-    labels: dict[str, Counter] = {}
-    classes: dict[str, Counter] = {}
-    spellings: dict[str, dict[str, None]] = {}
-    for _, extractions in records:
-        for x in extractions:
-            for m in x.mentions:
-                if not m.known:
-                    labels.setdefault(m.key, Counter())[m.label] += 1
-                    classes.setdefault(m.key, Counter())[m.cls.value] += 1
-                    spellings.setdefault(m.key, {})[m.label] = None
-                    if m.surface[:1].isupper():
-                        spellings[m.key][m.surface] = None
-    return labels, classes, spellings
+@dataclass
+class MintedCounts:
+    """What a build has seen of the entities it mints, in first-seen order: label and class
+    counts, spellings, and which of them some budget names as its holder. A large build
+    merges these over its chunks in record order, which gives the small path's answer."""
+
+    labels: dict[str, Counter] = field(default_factory=dict)
+    classes: dict[str, Counter] = field(default_factory=dict)
+    spellings: dict[str, dict[str, None]] = field(default_factory=dict)
+    holders: dict[str, None] = field(default_factory=dict)  # keys that hold a budget: skg:budgetHolder's range is Actor
+
+    @classmethod
+    def of(cls, records: Iterable[tuple[AssertionRecord, Sequence[Extraction]]]) -> MintedCounts:
+        counts = cls()
+        for _, extractions in records:
+            for x in extractions:
+                minted = set()
+                for m in x.mentions:
+                    if not m.known:
+                        minted.add(m.key)
+                        counts.labels.setdefault(m.key, Counter())[m.label] += 1
+                        counts.classes.setdefault(m.key, Counter())[m.cls.value] += 1
+                        counts.spellings.setdefault(m.key, {})[m.label] = None
+                        if m.surface[:1].isupper():
+                            counts.spellings[m.key][m.surface] = None
+                for b in x.budgets:
+                    if b.holder in minted:
+                        counts.holders[b.holder] = None
+        return counts
+
+    def merge(self, other: MintedCounts) -> None:
+        """Add `other`'s counts (a later chunk of the same build) to these."""
+        for key, labels in other.labels.items():
+            self.labels.setdefault(key, Counter()).update(labels)
+            self.classes.setdefault(key, Counter()).update(other.classes[key])
+            self.spellings.setdefault(key, {}).update(other.spellings[key])
+        self.holders.update(other.holders)
+
+    def settled_class(self, key: str) -> str:
+        """The class most mentions give, among those its roles allow: an entity that holds a
+        budget is an actor (the ontology's range of skg:budgetHolder), so a record that reads
+        it as a document ("the Nova agreement") cannot outvote the ones that fund it."""
+        ranked = [cls for cls, _ in self.classes[key].most_common()]  # ties: first seen first
+        if key in self.holders:
+            return next((cls for cls in ranked if EntityClass(cls) in ACTOR_CLASSES), ranked[0])
+        return ranked[0]
+
+    def assumed(self) -> dict[str, str]:
+        """Each minted entity's settled class, by these counts."""
+        return {key: self.settled_class(key) for key in self.classes}
 
 
-def minted_quads_from_counts(labels: dict[str, Counter], classes: dict[str, Counter],
-                             spellings: dict[str, dict[str, None]]) -> Iterator[ox.Quad]:
-    """The description of each minted entity from its label and class counts and spellings
-    (in first-seen order): counts merged over a large build's chunks give the same result."""
-    for key, counts in labels.items():
+def minted_quads_from_counts(counts: MintedCounts, keys: Iterable[str] | None = None) -> Iterator[ox.Quad]:
+    """The description of each minted entity (or of `keys`) from its counts (see `MintedCounts`)."""
+    for key in counts.labels if keys is None else keys:
         node = entity_iri(key)
-        label = counts.most_common(1)[0][0]
-        yield ox.Quad(node, RDF.type, SKG[classes[key].most_common(1)[0][0]], _DEFAULT)
+        label = counts.labels[key].most_common(1)[0][0]
+        yield ox.Quad(node, RDF.type, SKG[counts.settled_class(key)], _DEFAULT)
         yield ox.Quad(node, RDFS.label, ox.Literal(label, language="en"), _DEFAULT)
         yield ox.Quad(node, SKG.minted, _TRUE, _DEFAULT)
-        for spelling in spellings[key]:
+        for spelling in counts.spellings[key]:
             if spelling != label:
                 yield ox.Quad(node, SKOS.altLabel, ox.Literal(spelling, language="en"), _DEFAULT)
 

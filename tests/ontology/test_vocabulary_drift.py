@@ -7,7 +7,7 @@ from pathlib import Path
 
 import rdflib
 
-from spacekg.model import EntityClass, Modality
+from spacekg.model import ACTOR_CLASSES, EntityClass, Modality
 from spacekg.ontology import read_resource
 from spacekg.vocab import SKG
 
@@ -41,3 +41,9 @@ def test_entity_classes_and_modalities_of_the_model_are_ontology_terms():
     declared = declared_terms()
     assert {c.value for c in EntityClass} <= declared
     assert {m.value for m in Modality} <= declared
+
+
+def test_the_model_s_actor_classes_are_exactly_the_entity_classes_below_skg_actor():
+    g = rdflib.Graph().parse(data=read_resource("spacekg.ttl").decode(), format="turtle")
+    below_actor = {str(c)[len(SKG):] for c in g.transitive_subjects(rdflib.RDFS.subClassOf, rdflib.URIRef(SKG + "Actor"))}
+    assert {c.value for c in ACTOR_CLASSES} == {c.value for c in EntityClass} & below_actor

@@ -28,12 +28,12 @@ from spacekg.loaders.extract.discovery import Title, title_pattern, titles
 from spacekg.loaders.extract.entities import RecordContext
 from spacekg.loaders.extract.polarity import negation_positions
 from spacekg.loaders.extract.tables import read_table
-from spacekg.model import Budget, EntityClass, Fact, Mention, Quantity, QuantityKind
+from spacekg.model import ACTOR_CLASSES, Budget, EntityClass, Fact, Mention, Quantity, QuantityKind
 
 __all__ = ["find_budgets", "find_facts"]
 
 _ORGS = frozenset({EntityClass.ORGANIZATION, EntityClass.GOVERNMENT_BODY, EntityClass.COMPANY})
-_ACTORS = _ORGS | {EntityClass.PERSON, EntityClass.COUNTRY}
+_ACTORS = ACTOR_CLASSES
 
 _MEET = Cue(re.compile(r"(?i)\b(?:met|meets|meeting)(?:\s+with)?\s+|\bheld\s+talks\s+with\s+|\btalks\s+with\s+|"
                        r"\bhosted\s+|\bsat\s+down\s+with\s+"), "met meets meeting talks hosted sat".split())
