@@ -150,6 +150,7 @@ def record_quads(record: AssertionRecord, extractions: Sequence[Extraction]) -> 
     """The quads of one record: its description, assertions and their graphs (the entities
     it mints are described once per build by `minted_entity_quads`)."""
     rec = record_iri(record.name)
+    mentioned: list[tuple[ox.NamedNode, int, list[ox.NamedNode]]] = []
     yield ox.Quad(rec, RDF.type, SKG.AssertionRecord, _DEFAULT)
     yield ox.Quad(rec, SKG.summary, _string(record.summary), _DEFAULT)
     yield ox.Quad(rec, DCTERMS.source, _string(record.source), _DEFAULT)
@@ -169,6 +170,7 @@ def record_quads(record: AssertionRecord, extractions: Sequence[Extraction]) -> 
         yield describe(PROV.wasDerivedFrom, rec)
         yield describe(SKG.negated, _TRUE if x.negated else _FALSE)
         yield describe(SKG.modality, SKG[x.modality.value])
+        mentioned.append((node, a.rank, [entity_iri(m.key) for m in x.mentions]))
         for i, m in enumerate(x.mentions, start=1):
             yield describe(SKG.mentions, entity_iri(m.key))
             phrase = ox.NamedNode(f"{node.value}/mention/{i}")
@@ -209,6 +211,7 @@ def record_quads(record: AssertionRecord, extractions: Sequence[Extraction]) -> 
             if b.purpose:
                 yield ox.Quad(bnode, SKG.purpose, entity_iri(b.purpose), node)
             yield from _span_quads(bnode, b.start, b.end, node)
+    yield from summary.record_partials(rec, mentioned)
 
 
 _DROP_RECORD = """
@@ -254,8 +257,9 @@ def replace_records(store: Store, records: Iterable[tuple[AssertionRecord, Seque
 
 
 def _drop_record(rec: ox.NamedNode) -> str:
-    """Mark the entities of the record's old version stale for the summary, then delete it."""
-    return summary.mark_records([rec]) + " ;\n" + _DROP_RECORD.format(derived=PROV.wasDerivedFrom.value, rec=rec)
+    """Mark the entities of the record's old version stale for the summary, then delete it
+    (its partial summaries too)."""
+    return summary.drop_records([rec]) + " ;\n" + _DROP_RECORD.format(derived=PROV.wasDerivedFrom.value, rec=rec)
 
 
 def _after(records: Sequence[ox.NamedNode], *, refresh: bool = True) -> str:
