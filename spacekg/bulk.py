@@ -247,6 +247,9 @@ def _write(store: Store, staging: Path, spans: list[tuple[int, int, list[str]]],
         with staging.open("ab") as out:
             out.write(ox.serialize(shared, format=ox.RdfFormat.N_QUADS) or b"")
         store.bulk_load_into_empty(staging)
+        from spacekg.graph.summary import rebuild_summary
+
+        rebuild_summary(store)  # one transaction after the load; a crash before it: build again (README)
         return
 
     def parts() -> Iterator[tuple[list[str], list[ox.Quad]]]:

@@ -140,9 +140,14 @@ def build(paths: tuple[str, ...], store_spec: str, quiet: bool, no_validate: boo
               help="A query parameter; repeat for several. Values are bound as RDF terms.")
 @click.option("--format", "fmt", type=click.Choice(["table", "csv", "tsv", "json", "markdown"]), default="table",
               show_default=True)
+@click.option("--limit", type=click.IntRange(min=0), default=None, metavar="N",
+              help="Return at most N rows (a page of the ordered answer). Default: every row.")
+@click.option("--offset", type=click.IntRange(min=0), default=None, metavar="N",
+              help="Skip the first N rows (with --limit: the next page).")
 @store_option
 @handle_errors
-def query(query: str, params: tuple[str, ...], fmt: str, store_spec: str) -> None:
+def query(query: str, params: tuple[str, ...], fmt: str, store_spec: str, limit: int | None,
+          offset: int | None) -> None:
     """Run a named query, a .rq file or inline SPARQL.
 
     \b
@@ -150,6 +155,7 @@ def query(query: str, params: tuple[str, ...], fmt: str, store_spec: str) -> Non
       spacekg query budgets
       spacekg query assertions-about --param entity=NASA --format csv
       spacekg query 'SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }'
+      spacekg query heads --limit 50 --offset 100
     """
     from spacekg.queries import run_query
     from spacekg.queries.results import cell, render
@@ -161,7 +167,7 @@ def query(query: str, params: tuple[str, ...], fmt: str, store_spec: str) -> Non
             _fail(f"--param {p!r}: write NAME=VALUE")
         values[name.strip()] = value
     with opened(store_spec, create=False) as store:
-        result = run_query(store, query, values)
+        result = run_query(store, query, values, limit=limit, offset=offset)
     if fmt != "table" or result.kind != "select":
         sys.stdout.write(render(result, "json" if fmt == "table" and result.kind == "ask" else fmt))
         return

@@ -29,7 +29,8 @@ import pyoxigraph as ox
 
 from spacekg.errors import ParameterError, QueryError
 
-__all__ = ["query_form", "render_term", "render_value_list", "render_values", "with_blocks", "with_values"]
+__all__ = ["query_form", "render_slice", "render_term", "render_value_list", "render_values", "with_blocks",
+           "with_slice", "with_update_blocks", "with_values"]
 
 Bindable = ox.NamedNode | ox.Literal
 
@@ -168,6 +169,62 @@ def with_blocks(sparql: str, blocks: Iterable[str]) -> str:
     """`sparql` with rendered VALUES `blocks` right after the opening brace of its top-level group."""
     at = _group_start(sparql) + 1
     return sparql[:at] + "".join(f"\n  {block}" for block in blocks) + "\n" + sparql[at:]
+
+
+def with_update_blocks(update: str, blocks: Iterable[str]) -> str:
+    """`update` (one ``INSERT``/``DELETE … WHERE { … }`` operation) with rendered VALUES `blocks`
+    right after the opening brace of its WHERE group."""
+    tokens = list(_tokens(update))
+    depth = 0
+    for k, (_, token) in enumerate(tokens):
+        depth += {"{": 1, "}": -1}.get(token, 0)
+        if depth == 0 and token.upper() == "WHERE" and k + 1 < len(tokens) and tokens[k + 1][1] == "{":
+            at = tokens[k + 1][0] + 1
+            return update[:at] + "".join(f"\n  {block}" for block in blocks) + "\n" + update[at:]
+    raise QueryError("values can be bound only in an update with a WHERE group")
+
+
+def render_slice(limit: int | None, offset: int | None) -> str:
+    """``LIMIT n OFFSET m`` for a page of a result; both must be non-negative integers (not
+    text, not booleans), so nothing but digits reaches the query."""
+    parts = []
+    for keyword, value in (("LIMIT", limit), ("OFFSET", offset)):
+        if value is None:
+            continue
+        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+            raise ParameterError(f"{keyword.lower()} must be a non-negative integer, not {value!r}")
+        parts.append(f"{keyword} {value:d}")
+    return " ".join(parts)
+
+
+def with_slice(sparql: str, limit: int | None = None, offset: int | None = None) -> str:
+    """`sparql` answering one page: ``LIMIT``/``OFFSET`` after its solution modifiers (before
+    a trailing ``VALUES`` clause). A query that already pages itself is refused rather than
+    paged twice."""
+    page = render_slice(limit, offset)
+    if not page:
+        return sparql
+    start = _group_start(sparql)
+    depth, end = 0, None
+    tokens = list(_tokens(sparql))
+    for k, (offset_at, token) in enumerate(tokens):
+        if offset_at < start:
+            continue
+        depth += {"{": 1, "}": -1}.get(token, 0)
+        if depth == 0:
+            end = k
+            break
+    if end is None:
+        raise QueryError("SPARQL syntax error: the WHERE group is not closed")
+    insert_at = len(sparql)
+    for offset_at, token in tokens[end + 1:]:
+        word = token.upper()
+        if word in ("LIMIT", "OFFSET"):
+            raise QueryError("this query has its own LIMIT/OFFSET; remove it to page with limit/offset")
+        if word == "VALUES":
+            insert_at = offset_at
+            break
+    return sparql[:insert_at].rstrip() + f"\n{page}\n" + sparql[insert_at:]
 
 
 def with_values(sparql: str, bindings: Mapping[str, Bindable] | None) -> str:

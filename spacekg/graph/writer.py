@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
+from spacekg.graph import summary
 from spacekg.graph.store import ReplacesInParts, Store
 from spacekg.model import ACTOR_CLASSES, AssertionRecord, EntityClass, Extraction, Quantity, QuantityKind, slugify
 from spacekg.vocab import DCTERMS, ITSRDF, NIF, PROV, RDF, RDFS, SCHEMA, SKG, SKGID, SKOS, XSD, expand_curie
@@ -181,6 +182,7 @@ def record_quads(record: AssertionRecord, extractions: Sequence[Extraction]) -> 
     """The quads of one record: its description, assertions and their graphs (the entities
     it mints are described once per build by `minted_entity_quads`)."""
     rec = record_iri(record.name)
+    mentioned: list[tuple[ox.NamedNode, int, list[ox.NamedNode]]] = []
     yield ox.Quad(rec, RDF.type, SKG.AssertionRecord, _DEFAULT)
     yield ox.Quad(rec, SKG.summary, _string(record.summary), _DEFAULT)
     yield ox.Quad(rec, DCTERMS.source, _string(record.source), _DEFAULT)
@@ -200,6 +202,7 @@ def record_quads(record: AssertionRecord, extractions: Sequence[Extraction]) -> 
         yield describe(PROV.wasDerivedFrom, rec)
         yield describe(SKG.negated, _TRUE if x.negated else _FALSE)
         yield describe(SKG.modality, SKG[x.modality.value])
+        mentioned.append((node, a.rank, [entity_iri(m.key) for m in x.mentions]))
         for i, m in enumerate(x.mentions, start=1):
             yield describe(SKG.mentions, entity_iri(m.key))
             phrase = ox.NamedNode(f"{node.value}/mention/{i}")
@@ -240,6 +243,7 @@ def record_quads(record: AssertionRecord, extractions: Sequence[Extraction]) -> 
             if b.purpose:
                 yield ox.Quad(bnode, SKG.purpose, entity_iri(b.purpose), node)
             yield from _span_quads(bnode, b.start, b.end, node)
+    yield from summary.record_partials(rec, mentioned)
 
 
 _DROP_RECORD = """
@@ -265,7 +269,8 @@ def replace_records(store: Store, records: Iterable[tuple[AssertionRecord, Seque
                     extra: Iterable[ox.Quad] = (), replace_graphs: Iterable[ox.NamedNode] = ()) -> None:
     """Replace each record's earlier version (its assertions, graphs and description) and
     the `replace_graphs` whole with the new quads and `extra`, all or nothing — or, on a
-    store of bounded requests (`ReplacesInParts`, a remote server), one record at a time."""
+    store of bounded requests (`ReplacesInParts`, a remote server), one record at a time.
+    The summary graph is brought up to date in the same request (`spacekg.graph.summary`)."""
     records = list(records)
     head = [f"DROP SILENT GRAPH {g} ;\n" for g in replace_graphs]
     shared = [*extra, *minted_entity_quads(records)]
@@ -273,14 +278,26 @@ def replace_records(store: Store, records: Iterable[tuple[AssertionRecord, Seque
     if minted:  # this build's description of a minted entity replaces an earlier build's
         head.append(_redescribe(minted))
     parts = [("".join(head), shared)] + [
-        (_DROP_RECORD.format(derived=PROV.wasDerivedFrom.value, rec=record_iri(record.name)),
-         list(record_quads(record, extractions)))
+        (_drop_record(record_iri(record.name)), list(record_quads(record, extractions)))
         for record, extractions in records]
+    after = _after([record_iri(record.name) for record, _ in records]) + _DROP_ORPHANS
     if isinstance(store, ReplacesInParts):
-        store.replace_parts([(before.rstrip().rstrip(";"), quads) for before, quads in parts], after=_DROP_ORPHANS)
+        store.replace_parts([(before.rstrip().rstrip(";"), quads) for before, quads in parts], after=after)
         return
     store.replace("".join(before for before, _ in parts).rstrip().rstrip(";"),
-                  [q for _, quads in parts for q in quads], after=_DROP_ORPHANS)
+                  [q for _, quads in parts for q in quads], after=after)
+
+
+def _drop_record(rec: ox.NamedNode) -> str:
+    """Mark the entities of the record's old version stale for the summary, then delete it
+    (its partial summaries too)."""
+    return summary.drop_records([rec]) + " ;\n" + _DROP_RECORD.format(derived=PROV.wasDerivedFrom.value, rec=rec)
+
+
+def _after(records: Sequence[ox.NamedNode], *, refresh: bool = True) -> str:
+    """Mark the entities of the records' new versions stale, and (`refresh`) recompute the summary."""
+    marks = summary.mark_records(records) + " ;\n" if records else ""
+    return marks + (summary.refresh().rstrip().rstrip(";") + " ;\n" if refresh else "")
 
 
 def replace_staged(store: Store, chunks: Iterable[tuple[Sequence[str], Sequence[ox.Quad]]],
@@ -288,21 +305,24 @@ def replace_staged(store: Store, chunks: Iterable[tuple[Sequence[str], Sequence[
     """The large build's write into a non-empty store: each chunk (record names, their quads)
     replaces those records in one transaction, then `shared` (the ontology graph and the
     minted entities' descriptions) replaces its earlier version and orphaned minted entities
-    are dropped, in a last transaction. The end state is `replace_records`'s."""
-    drop = PROV.wasDerivedFrom.value
+    are dropped, in a last transaction. The end state is `replace_records`'s. Each chunk marks
+    its records' entities stale for the summary; the last transaction recomputes them (a crash
+    in between leaves the marks, which the next build's refresh completes)."""
     for names, quads in chunks:
-        parts = [(_DROP_RECORD.format(derived=drop, rec=record_iri(name)).rstrip().rstrip(";"), [])
-                 for name in names]
+        iris = [record_iri(name) for name in names]
+        parts = [(_drop_record(rec).rstrip().rstrip(";"), []) for rec in iris]
         parts[-1] = (parts[-1][0], list(quads))
+        after = _after(iris, refresh=False).rstrip().rstrip(";")
         if isinstance(store, ReplacesInParts):
-            store.replace_parts(parts)
+            store.replace_parts(parts, after=after)
         else:
-            store.replace(" ;\n".join(before for before, _ in parts), quads)
+            store.replace(" ;\n".join(before for before, _ in parts), quads, after=after)
     from spacekg.ontology import ONTOLOGY_GRAPH
 
     minted = sorted({str(q.subject) for q in shared if q.predicate == SKG.minted})
     head = f"DROP SILENT GRAPH {ONTOLOGY_GRAPH} ;\n" + (_redescribe(minted) if minted else "")
+    after = _after([]) + _DROP_ORPHANS
     if isinstance(store, ReplacesInParts):
-        store.replace_parts([(head.rstrip().rstrip(";"), list(shared))], after=_DROP_ORPHANS)
+        store.replace_parts([(head.rstrip().rstrip(";"), list(shared))], after=after)
     else:
-        store.replace(head.rstrip().rstrip(";"), shared, after=_DROP_ORPHANS)
+        store.replace(head.rstrip().rstrip(";"), shared, after=after)

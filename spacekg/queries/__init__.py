@@ -27,6 +27,7 @@ import pyoxigraph as ox
 
 from spacekg.errors import ParameterError, QueryError
 from spacekg.graph.store import QueryResult, Store, Term
+from spacekg.graph.values import with_slice
 from spacekg.vocab import PREFIXES, SKGID, WD, XSD
 
 __all__ = ["NamedQuery", "Param", "QueryLibrary", "bind_params", "library", "resolve_entity", "run_query"]
@@ -279,8 +280,11 @@ def bind_params(store: Store, query: NamedQuery, values: Mapping[str, str]) -> d
     return bindings
 
 
-def run_query(store: Store, query: str | Path, params: Mapping[str, str] | None = None) -> QueryResult:
-    """Run a named query, a ``.rq`` file or inline SPARQL with ``--param`` values bound as terms."""
+def run_query(store: Store, query: str | Path, params: Mapping[str, str] | None = None, *,
+              limit: int | None = None, offset: int | None = None) -> QueryResult:
+    """Run a named query, a ``.rq`` file or inline SPARQL with ``--param`` values bound as terms;
+    `limit`/`offset` (non-negative integers) return one page of the ordered answer, written
+    as ``LIMIT``/``OFFSET`` by the audited renderer (`spacekg.graph.values.with_slice`)."""
     params = dict(params or {})
     text = str(query)
     if text in library():
@@ -296,7 +300,7 @@ def run_query(store: Store, query: str | Path, params: Mapping[str, str] | None 
     else:
         raise QueryError(f"{text!r} is neither a named query, a .rq file nor SPARQL; 'spacekg queries' lists the names")
     bindings = bind_params(store, named, params)
-    return store.query(named.text, bindings=bindings)
+    return store.query(with_slice(named.text, limit, offset), bindings=bindings)
 
 
 def compact(iri: str) -> str:
