@@ -246,7 +246,7 @@ def _write(store: Store, staging: Path, spans: list[tuple[int, int, list[str]]],
     if isinstance(store, OxigraphStore) and store.is_empty():
         with staging.open("ab") as out:
             out.write(ox.serialize(shared, format=ox.RdfFormat.N_QUADS) or b"")
-        store.bulk_load_into_empty(staging)
+        store.bulk_load_into_empty(staging, written_by_oxigraph=True)  # workers serialised it with ox.serialize
         from spacekg.graph.summary import rebuild_summary
 
         rebuild_summary(store)  # one transaction after the load; a crash before it: build again (README)

@@ -96,8 +96,12 @@ class OxigraphStore:
         """Without counting (`len` reads every quad)."""
         return next(iter(self._store.quads_for_pattern(None, None, None, None)), None) is None
 
-    def bulk_load_into_empty(self, nquads: Path) -> None:
+    def bulk_load_into_empty(self, nquads: Path, *, written_by_oxigraph: bool = False) -> None:
         """Bulk-load an N-Quads file into this store, which must be empty.
+
+        `written_by_oxigraph`: the file was serialised by Oxigraph from terms it had already
+        checked (a build's staging file), so the loader may skip re-validating IRIs
+        (``lenient``; ~40 % less wall time on 3.8M quads here). Never for outside files.
 
         `Store.bulk_load` is not transactional, so on disk it loads a fresh sibling folder,
         which then replaces the (empty) store by two renames: a crash before them leaves the
@@ -107,7 +111,7 @@ class OxigraphStore:
             raise StoreError(f"cannot bulk-load into {self.location}: the store is not empty")
         if self.location == "memory:":
             try:
-                self._store.bulk_load(path=str(nquads), format=ox.RdfFormat.N_QUADS)
+                self._store.bulk_load(path=str(nquads), format=ox.RdfFormat.N_QUADS, lenient=written_by_oxigraph)
             except BaseException:
                 self._store.clear()
                 raise
@@ -119,7 +123,7 @@ class OxigraphStore:
             shutil.rmtree(leftover, ignore_errors=True)
         try:
             staged = ox.Store(str(fresh))
-            staged.bulk_load(path=str(nquads), format=ox.RdfFormat.N_QUADS)
+            staged.bulk_load(path=str(nquads), format=ox.RdfFormat.N_QUADS, lenient=written_by_oxigraph)
             staged.flush()
             del staged
             del self._store  # releases RocksDB's lock on `path`
