@@ -75,7 +75,7 @@ class Chunk:
 def _work(files: Sequence[str], validate: bool) -> Chunk:
     """Read, extract, validate and serialise a chunk of record files (runs in a worker)."""
     from spacekg.build import summarise
-    from spacekg.graph.writer import MintedCounts, record_quads
+    from spacekg.graph.writer import MintedCounts, minted_quads_from_counts, record_quads
     from spacekg.loaders.extract import extract_record
     from spacekg.loaders.records import read_records
 
@@ -83,10 +83,12 @@ def _work(files: Sequence[str], validate: bool) -> Chunk:
     try:
         extracted = [(record, extract_record(record)) for f in files for record in read_records(f)]
         quads = [q for record, extractions in extracted for q in record_quads(record, extractions)]
+        chunk.minted = MintedCounts.of(extracted)  # counted once: validated with here, merged by the parent
         if validate and extracted:
-            from spacekg.validate import validate_records
+            from spacekg.validate import validate_written
 
-            checked = validate_records(extracted, quads=quads)
+            checked = validate_written([*quads, *minted_quads_from_counts(chunk.minted)],
+                                       [record.source for record, _ in extracted])
             if not checked.conforms:
                 chunk.invalid = checked
                 return chunk
@@ -99,7 +101,6 @@ def _work(files: Sequence[str], validate: bool) -> Chunk:
     for record, extractions in extracted:
         chunk.names.append((record.name, record.source))
         summarise(record, extractions, chunk.reports, chunk.new_entities, chunk.classes, chunk.issues)
-    chunk.minted = MintedCounts.of(extracted)
     chunk.nquads = ox.serialize(quads, format=ox.RdfFormat.N_QUADS) or b""
     return chunk
 

@@ -209,18 +209,12 @@ def validate_store(store: Store, *, engine: Engine = "sparql") -> ValidationRepo
 
 
 def validate_records(records: Sequence[tuple[AssertionRecord, Sequence[Extraction]]], *,
-                     quads: Sequence[ox.Quad] | None = None, engine: Engine = "sparql") -> ValidationReport:
-    """Validate what building `records` would write, before it is written.
+                     engine: Engine = "sparql") -> ValidationReport:
+    """Validate what building `records` would write (their quads and the entities they mint),
+    before it is written."""
+    from spacekg.graph.writer import build_quads
 
-    `quads`, when given, are the records' own quads (`record_quads`), already made by the
-    caller; the minted entities are described here, from these records alone.
-    """
-    from spacekg.graph.writer import minted_entity_quads, record_quads
-
-    if quads is None:
-        quads = [q for record, extractions in records for q in record_quads(record, extractions)]
-    return validate_written([*quads, *minted_entity_quads(records)], [record.source for record, _ in records],
-                            engine=engine)
+    return validate_written(list(build_quads(records)), [record.source for record, _ in records], engine=engine)
 
 
 def validate_written(quads: Sequence[ox.Quad], sources: Sequence[str], *, engine: Engine = "sparql"
