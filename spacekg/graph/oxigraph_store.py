@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import shutil
 import time
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import BinaryIO
 
@@ -96,8 +96,10 @@ class OxigraphStore:
         """Without counting (`len` reads every quad)."""
         return next(iter(self._store.quads_for_pattern(None, None, None, None)), None) is None
 
-    def bulk_load_into_empty(self, nquads: Path, *, written_by_oxigraph: bool = False) -> None:
-        """Bulk-load an N-Quads file into this store, which must be empty.
+    def bulk_load_into_empty(self, nquads: Path | Sequence[Path], *, written_by_oxigraph: bool = False) -> None:
+        """Bulk-load N-Quads files into this store, which must be empty (one loader run per
+        file: the loader's memory grows with its input up to ~2 GiB per thread, so files of a
+        bounded size bound it).
 
         `written_by_oxigraph`: the file was serialised by Oxigraph from terms it had already
         checked (a build's staging file), so the loader may skip re-validating IRIs
@@ -109,9 +111,11 @@ class OxigraphStore:
         empty store. In memory a failed load is undone by clearing the store."""
         if not self.is_empty():
             raise StoreError(f"cannot bulk-load into {self.location}: the store is not empty")
+        files = [nquads] if isinstance(nquads, Path) else list(nquads)
         if self.location == "memory:":
             try:
-                self._store.bulk_load(path=str(nquads), format=ox.RdfFormat.N_QUADS, lenient=written_by_oxigraph)
+                for f in files:
+                    self._store.bulk_load(path=str(f), format=ox.RdfFormat.N_QUADS, lenient=written_by_oxigraph)
             except BaseException:
                 self._store.clear()
                 raise
@@ -123,7 +127,8 @@ class OxigraphStore:
             shutil.rmtree(leftover, ignore_errors=True)
         try:
             staged = ox.Store(str(fresh))
-            staged.bulk_load(path=str(nquads), format=ox.RdfFormat.N_QUADS, lenient=written_by_oxigraph)
+            for f in files:
+                staged.bulk_load(path=str(f), format=ox.RdfFormat.N_QUADS, lenient=written_by_oxigraph)
             staged.flush()
             del staged
             del self._store  # releases RocksDB's lock on `path`
