@@ -63,8 +63,12 @@ def test_staged_build_into_memory_gives_the_normal_builds_quads(records, normal,
         "SELECT ?a WHERE { ?a a <https://w3id.org/spacekg/ontology#Assertion> }"))
 
 
+@pytest.mark.parametrize("part_bytes", [None, 1], ids=["one staging file per worker", "one per chunk"])
 def test_staged_build_with_workers_bulk_loads_an_empty_disk_store_to_the_same_quads(records, normal, small_chunks,
-                                                                                     tmp_path):
+                                                                                     tmp_path, part_bytes,
+                                                                                     monkeypatch):
+    if part_bytes:  # each worker starts a new staging file for every chunk: one loader run per chunk
+        monkeypatch.setattr(spacekg.bulk, "PART_BYTES", part_bytes)
     location = tmp_path / "store"
     store = open_store(location)
     build([records], store, staged=True, workers=2, validate=False)
