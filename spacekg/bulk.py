@@ -38,8 +38,8 @@ import os
 import tempfile
 from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor
-from contextlib import contextmanager
+from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from multiprocessing import get_context
 from pathlib import Path
@@ -50,8 +50,9 @@ import pyoxigraph as ox
 from spacekg.errors import RecordError, SpacekgError, ValidationError
 
 if TYPE_CHECKING:  # pragma: no cover
-    from spacekg.graph.writer import MintedCounts
     from spacekg.build import BuildReport, Progress
+    from spacekg.graph.oxigraph_store import OxigraphStore
+    from spacekg.graph.writer import MintedCounts
     from spacekg.graph.store import Store
     from spacekg.validate import ValidationReport
 
@@ -191,43 +192,95 @@ def build_staged(files: Sequence[Path], store: Store, report: BuildReport, *, va
 
 def _build(files: Sequence[Path], store: Store, report: BuildReport, folder: str, pool: ProcessPoolExecutor | None,
            *, validate: bool, workers: int, progress: Progress | None) -> None:
-    from spacekg.graph.writer import MintedCounts, minted_quads_from_counts
+    from spacekg.graph.oxigraph_store import OxigraphStore
+    from spacekg.graph.writer import MintedCounts, minted_quads_from_counts, replace_staged
     from spacekg.ontology import ontology_quads
 
     first_source: dict[str, str] = {}
     counts = MintedCounts()
     classes: dict[str, str] = {}
     staged: list[tuple[str, int, int, list[str], list[str], list[str]]] = []  # span, names, sources, minted keys
-    for chunk in _in_order(pool, _work, ((task, folder) for task in _chunks(files, CHUNK_FILES)), 2 * workers):
-        if chunk.error:
-            source, message, line = chunk.error
-            raise RecordError(source, message, line=line)
-        if chunk.failure:
-            raise SpacekgError(chunk.failure)
-        for name, source in chunk.names:
-            if name in first_source:
-                raise RecordError(source, f"record name {name!r} is also used by {first_source[name]}; "
-                                          "rename one file")
-            first_source[name] = source
-        staged.append((*chunk.staged, [name for name, _ in chunk.names], [source for _, source in chunk.names],
-                       list(chunk.minted.labels) if chunk.minted else []))
-        report.records.extend(chunk.reports)
-        report.issues.extend(chunk.issues)
-        report.new_entities.extend(entity for key, entity in chunk.new_entities if key not in classes)
-        classes.update(chunk.classes)
-        if chunk.minted:
-            counts.merge(chunk.minted)
-        if progress:
-            progress("read", chunk.files)
-            progress("extract", len(chunk.names))
-    if not first_source:
-        raise RecordError(", ".join(map(str, files)) or ".", "no record files (.txt, .csv, .jsonl) found")
-    report.entities = len(classes)
-    report.entities_by_class = Counter(classes.values())
-    minted = list(minted_quads_from_counts(counts))
-    if validate:
-        _validate(pool, staged, counts, minted, workers)
-    _write(store, staged, Path(folder), [*ontology_quads(), *minted])
+    with ExitStack() as stack:
+        loader = (stack.enter_context(_Loader(store)) if isinstance(store, OxigraphStore) and store.is_empty()
+                  else None)
+        for chunk in _in_order(pool, _work, ((task, folder) for task in _chunks(files, CHUNK_FILES)), 2 * workers):
+            if chunk.error:
+                source, message, line = chunk.error
+                raise RecordError(source, message, line=line)
+            if chunk.failure:
+                raise SpacekgError(chunk.failure)
+            for name, source in chunk.names:
+                if name in first_source:
+                    raise RecordError(source, f"record name {name!r} is also used by {first_source[name]}; "
+                                              "rename one file")
+                first_source[name] = source
+            staged.append((*chunk.staged, [name for name, _ in chunk.names], [source for _, source in chunk.names],
+                           list(chunk.minted.labels) if chunk.minted else []))
+            if loader:
+                loader.staged(Path(chunk.staged[0]))
+            report.records.extend(chunk.reports)
+            report.issues.extend(chunk.issues)
+            report.new_entities.extend(entity for key, entity in chunk.new_entities if key not in classes)
+            classes.update(chunk.classes)
+            if chunk.minted:
+                counts.merge(chunk.minted)
+            if progress:
+                progress("read", chunk.files)
+                progress("extract", len(chunk.names))
+        if not first_source:
+            raise RecordError(", ".join(map(str, files)) or ".", "no record files (.txt, .csv, .jsonl) found")
+        report.entities = len(classes)
+        report.entities_by_class = Counter(classes.values())
+        minted = list(minted_quads_from_counts(counts))
+        if validate:
+            _validate(pool, staged, counts, minted, workers)
+        shared = [*ontology_quads(), *minted]
+        if loader is None:
+            replace_staged(store, _parsed(staged), shared)
+            return
+        (Path(folder) / "shared.nq").write_bytes(ox.serialize(shared, format=ox.RdfFormat.N_QUADS) or b"")
+        loader.finish(Path(folder) / "shared.nq")
+    from spacekg.graph.summary import rebuild_summary
+
+    rebuild_summary(store)  # one transaction after the load; a crash before it: build again (README)
+
+
+class _Loader:
+    """Bulk-loads the staging files of a build into an empty embedded store while the build goes
+    on (`OxigraphStore.bulk_loading`: into a fresh folder, swapped in only when the block ends
+    without an error, so a failing build still leaves the store as it was). A worker's staging
+    file is loaded, in a background thread, once the worker has moved on to its next one."""
+
+    def __init__(self, store: OxigraphStore) -> None:
+        self._loading = store.bulk_loading(written_by_oxigraph=True)  # written by ox.serialize
+        self._current: dict[str, Path] = {}  # writer ("part-<pid>") → the file it is writing
+        self._done: list[Future] = []
+
+    def __enter__(self) -> _Loader:
+        self._load = self._loading.__enter__()
+        self._thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="spacekg-bulk-load")
+        return self
+
+    def staged(self, part: Path) -> None:
+        """A chunk was staged in `part`: its writer's previous file is complete."""
+        writer = part.name.rsplit("-", 1)[0]
+        previous = self._current.get(writer)
+        if previous != part:
+            if previous is not None:
+                self._done.append(self._thread.submit(self._load, previous))
+            self._current[writer] = part
+
+    def finish(self, shared: Path) -> None:
+        """Load the files still open and `shared`; wait for every load (raising its error)."""
+        for part in [*self._current.values(), shared]:
+            self._done.append(self._thread.submit(self._load, part))
+        self._current.clear()
+        for done in self._done:
+            done.result()
+
+    def __exit__(self, *exc: object) -> bool | None:
+        self._thread.shutdown(wait=True, cancel_futures=exc[0] is not None)  # a load cannot be stopped midway
+        return self._loading.__exit__(*exc)
 
 
 def _validate(pool: ProcessPoolExecutor | None, staged: Sequence[tuple[str, int, int, list[str], list[str], list[str]]],
@@ -265,26 +318,10 @@ def _validate_one(staging: str, start: int, end: int, minted: bytes, sources: li
         return validate_nquads(data.read(end - start) + minted, sources)
 
 
-def _write(store: Store, staged: Sequence[tuple[str, int, int, list[str], list[str], list[str]]], folder: Path,
-           shared: list[ox.Quad]) -> None:
-    """Load the staged quads and `shared` (the ontology, the minted entities): bulk into an
-    empty embedded store, else chunk by chunk."""
-    from spacekg.graph.oxigraph_store import OxigraphStore
-    from spacekg.graph.writer import replace_staged
-
-    if isinstance(store, OxigraphStore) and store.is_empty():
-        (folder / "shared.nq").write_bytes(ox.serialize(shared, format=ox.RdfFormat.N_QUADS) or b"")
-        parts = sorted({Path(path) for path, *_ in staged})
-        store.bulk_load_into_empty([*parts, folder / "shared.nq"], written_by_oxigraph=True)  # by ox.serialize
-        from spacekg.graph.summary import rebuild_summary
-
-        rebuild_summary(store)  # one transaction after the load; a crash before it: build again (README)
-        return
-
-    def chunks() -> Iterator[tuple[list[str], list[ox.Quad]]]:
-        for path, start, end, names, _, _ in staged:
-            with open(path, "rb") as data:
-                data.seek(start)
-                yield names, list(ox.parse(data.read(end - start), format=ox.RdfFormat.N_QUADS))
-
-    replace_staged(store, chunks(), shared)
+def _parsed(staged: Sequence[tuple[str, int, int, list[str], list[str], list[str]]]
+            ) -> Iterator[tuple[list[str], list[ox.Quad]]]:
+    """Each staged chunk's record names and quads, read back from its staging file."""
+    for path, start, end, names, _, _ in staged:
+        with open(path, "rb") as data:
+            data.seek(start)
+            yield names, list(ox.parse(data.read(end - start), format=ox.RdfFormat.N_QUADS))

@@ -193,3 +193,22 @@ def test_a_build_whose_settled_class_fits_every_chunk_writes_a_conforming_store(
     build([folder], store, staged=staged, workers=2)
     assert _nova_class(store) == "Company"
     assert validate_store(store).conforms
+
+
+def test_a_build_failing_validation_after_its_staging_files_began_loading_leaves_an_empty_store_empty(
+        tmp_path, small_chunks, monkeypatch):
+    # a staging file per chunk: the first files are bulk-loaded (into a sibling folder) while the
+    # build goes on; validation, after the classes settle, then fails
+    from spacekg.graph.writer import MintedCounts
+
+    monkeypatch.setattr(spacekg.bulk, "PART_BYTES", 1)
+    monkeypatch.setattr(MintedCounts, "settled_class", lambda self, key: self.classes[key].most_common(1)[0][0])
+    folder = _split_class_records(tmp_path / "records", startup=2, agreement=3)
+    for f in [SHIPPED, FIXTURES / "korea-kasa-rise.txt", FIXTURES / "india-space-reform.txt"]:
+        shutil.copy(f, folder / f.name)
+    store = open_store(tmp_path / "store")
+    with pytest.raises(ValidationError, match=r"a-startup\.txt.*: .*budgetHolder.*nothing was written"):
+        build([folder], store, staged=True, workers=2)
+    assert len(store) == 0
+    store.close()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["records", "store"]  # no sibling, no staging left
