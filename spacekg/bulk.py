@@ -80,7 +80,7 @@ class Chunk:
     failure: str | None = None  # any other SpacekgError, as text
 
 
-PART_BYTES = 256 * 1024 * 1024  # a staging file this large is closed and the worker starts another
+PART_BYTES = 128 * 1024 * 1024  # a staging file this large is closed, bulk-loaded, and its worker starts another
 _parts: dict[str, tuple[BinaryIO, int]] = {}  # staging folder → this process's open part, its number
 
 
@@ -193,10 +193,11 @@ def build_staged(files: Sequence[Path], store: Store, report: BuildReport, *, va
 def _build(files: Sequence[Path], store: Store, report: BuildReport, folder: str, pool: ProcessPoolExecutor | None,
            *, validate: bool, workers: int, progress: Progress | None) -> None:
     from spacekg.graph.oxigraph_store import OxigraphStore
-    from spacekg.graph.writer import MintedCounts, minted_quads_from_counts, replace_staged
+    from spacekg.graph.writer import MintedCounts, minted_quads_from_counts, record_iri, replace_staged
     from spacekg.ontology import ontology_quads
 
     first_source: dict[str, str] = {}
+    iris: dict[str, str] = {}  # record IRI → the first record name that gave it
     counts = MintedCounts()
     classes: dict[str, str] = {}
     staged: list[tuple[str, int, int, list[str], list[str], list[str]]] = []  # span, names, sources, minted keys
@@ -214,6 +215,11 @@ def _build(files: Sequence[Path], store: Store, report: BuildReport, folder: str
                     raise RecordError(source, f"record name {name!r} is also used by {first_source[name]}; "
                                               "rename one file")
                 first_source[name] = source
+                other = iris.setdefault(record_iri(name).value, name)
+                if validate and other != name:  # in two files, so two dcterms:source: the small path refuses it
+                    raise ValidationError(f"{source}: records {name!r} and {other!r} ({first_source[other]}) "
+                                          f"get one IRI {record_iri(name)}, with two sources; rename one file; "
+                                          "nothing was written")
             staged.append((*chunk.staged, [name for name, _ in chunk.names], [source for _, source in chunk.names],
                            list(chunk.minted.labels) if chunk.minted else []))
             if loader:

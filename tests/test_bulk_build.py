@@ -212,3 +212,18 @@ def test_a_build_failing_validation_after_its_staging_files_began_loading_leaves
     assert len(store) == 0
     store.close()
     assert sorted(p.name for p in tmp_path.iterdir()) == ["records", "store"]  # no sibling, no staging left
+
+
+def test_two_files_whose_record_names_give_one_iri_are_refused_across_chunks_like_the_small_path(tmp_path,
+                                                                                             small_chunks):
+    folder = tmp_path / "records"
+    folder.mkdir()
+    for name, source in [("US Japan.txt", SHIPPED), ("b.txt", FIXTURES / "korea-kasa-rise.txt"),
+                         ("us-japan.txt", SHIPPED)]:  # three chunks; the first and last give one record IRI
+        shutil.copy(source, folder / name)
+    for staged in (False, True):  # the small path's shapes see two dcterms:source on one record IRI
+        store = open_store(tmp_path / f"store-{staged}")
+        with pytest.raises(ValidationError, match="nothing was written"):
+            build([folder], store, staged=staged, workers=2)
+        assert len(store) == 0
+        store.close()
