@@ -43,7 +43,7 @@ from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from multiprocessing import get_context
 from pathlib import Path
-from typing import TYPE_CHECKING, BinaryIO, TypeVar
+from typing import TYPE_CHECKING, BinaryIO, Self, TypeVar
 
 import pyoxigraph as ox
 
@@ -52,8 +52,8 @@ from spacekg.errors import RecordError, SpacekgError, ValidationError
 if TYPE_CHECKING:  # pragma: no cover
     from spacekg.build import BuildReport, Progress
     from spacekg.graph.oxigraph_store import OxigraphStore
-    from spacekg.graph.writer import MintedCounts
     from spacekg.graph.store import Store
+    from spacekg.graph.writer import MintedCounts
     from spacekg.validate import ValidationReport
 
 __all__ = ["CHUNK_FILES", "build_staged"]
@@ -80,7 +80,7 @@ class Chunk:
     failure: str | None = None  # any other SpacekgError, as text
 
 
-PART_BYTES = 128 * 1024 * 1024  # a staging file this large is closed, bulk-loaded, and its worker starts another
+PART_BYTES = 128 * 1024 * 1024  # a staging file this large is closed (and bulk-loaded); its worker starts another
 _parts: dict[str, tuple[BinaryIO, int]] = {}  # staging folder → this process's open part, its number
 
 
@@ -127,7 +127,10 @@ def _work(files: Sequence[str], staging_dir: str) -> Chunk:
     for record, extractions in extracted:
         chunk.names.append((record.name, record.source))
         summarise(record, extractions, chunk.reports, chunk.new_entities, chunk.classes, chunk.issues)
-    chunk.staged = _append(staging_dir, ox.serialize(quads, format=ox.RdfFormat.N_QUADS) or b"")
+    try:
+        chunk.staged = _append(staging_dir, ox.serialize(quads, format=ox.RdfFormat.N_QUADS) or b"")
+    except OSError as exc:  # e.g. the disk is full
+        chunk.failure = f"cannot write a staging file in {staging_dir}: {exc.strerror or exc}; free some space there"
     return chunk
 
 
@@ -262,7 +265,7 @@ class _Loader:
         self._current: dict[str, Path] = {}  # writer ("part-<pid>") → the file it is writing
         self._done: list[Future] = []
 
-    def __enter__(self) -> _Loader:
+    def __enter__(self) -> Self:
         self._load = self._loading.__enter__()
         self._thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="spacekg-bulk-load")
         return self
