@@ -3,23 +3,28 @@
 `spacekg.build.build` takes this path for large inputs (or when asked). It keeps the
 guarantees of the small path without holding every record in memory:
 
-1. Records are read, extracted and (unless told not to) validated against the SHACL shapes in
-   chunks of files, in worker processes (records are independent; extraction and validation are
-   CPU-bound). Each chunk's quads are serialised to one N-Quads staging file beside the store.
-   Nothing touches the store in this phase, so a bad record, a failing shape or a crash leaves
-   it exactly as it was.
+1. Records are read and extracted in chunks of files, in worker processes (records are
+   independent; extraction is CPU-bound). Each worker appends its chunks' quads as N-Quads to
+   staging files of its own (a new one every `PART_BYTES`), in a staging folder beside the
+   store, and hands back only the chunk's span there and its counts. Nothing touches the store
+   in this phase, so a bad record or a crash leaves it exactly as it was.
 2. Minted entities are described once for the whole build, from label and class counts merged
    over the chunks in record order: the same description the small path gives (one IRI per
-   name, the majority label and class, the other spellings as altLabels). A worker validated
-   its chunk with the classes its own records give; every chunk that mentions an entity whose
-   build-wide class differs is validated again, in the workers, with the build's descriptions,
-   so the store never gets data that its validation would reject.
+   name, the majority label and class, the other spellings as altLabels). Only then (unless
+   told not to) is the build validated against the SHACL shapes, once: the descriptions
+   together, then each chunk, in the workers, from its staged quads plus the build's
+   descriptions of the entities it mints. That is what the small path validates, split by
+   record: a check reads one record's quads, the ontology, the reference entities and the
+   minted descriptions, never two records' quads together (as the chunk validation of
+   session 3 already assumed). So the store never gets data that
+   its validation would reject, nor is a build refused for a class its chunk assumed.
 3. Only when every record succeeded is the store written:
    - an EMPTY embedded store is bulk-loaded (`Store.bulk_load`: ~4x the transactional speed and
-     a compact store). On disk the load goes into a fresh sibling folder that is swapped in by
-     two renames (`store` → trash, sibling → `store`), so a crash mid-load leaves the empty
-     store untouched and a crash between the renames leaves no folder, which opens as the same
-     empty store. An in-memory store is loaded directly and cleared if the load fails.
+     a compact store), one loader run per staging file, which bounds the loader's memory. On
+     disk the load goes into a fresh sibling folder that is swapped in by two renames (`store`
+     → trash, sibling → `store`), so a crash mid-load leaves the empty store untouched and a
+     crash between the renames leaves no folder, which opens as the same empty store. An
+     in-memory store is loaded directly and cleared if the load fails.
    - any other store is written one chunk of records per transaction (each chunk's records
      replaced as the small path replaces them), then the ontology and the minted entities with
      the orphan clean-up in a last transaction. A crash in this phase leaves some records
@@ -31,34 +36,39 @@ from __future__ import annotations
 
 import os
 import tempfile
-from collections import Counter
-from collections.abc import Iterable, Iterator, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor
+from collections import Counter, deque
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from multiprocessing import get_context
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, BinaryIO, Self, TypeVar
 
 import pyoxigraph as ox
 
 from spacekg.errors import RecordError, SpacekgError, ValidationError
 
 if TYPE_CHECKING:  # pragma: no cover
-    from spacekg.graph.writer import MintedCounts
     from spacekg.build import BuildReport, Progress
+    from spacekg.graph.oxigraph_store import OxigraphStore
     from spacekg.graph.store import Store
+    from spacekg.graph.writer import MintedCounts
     from spacekg.validate import ValidationReport
 
 __all__ = ["CHUNK_FILES", "build_staged"]
+
+T = TypeVar("T")
 
 CHUNK_FILES = 8  # record files per worker task: ~500 assertions, a few MiB of quads
 
 
 @dataclass
 class Chunk:
-    """What a worker hands back for a chunk of files: data, never live objects or exceptions."""
+    """What a worker hands back for a chunk of files: data, never live objects or exceptions.
+    Its quads are not among them: the worker appended them to a staging file of its own."""
 
-    nquads: bytes = b""
+    staged: tuple[str, int, int] = ("", 0, 0)  # (staging file, start, end): the chunk's N-Quads
     names: list[tuple[str, str]] = field(default_factory=list)  # (record name, source)
     reports: list = field(default_factory=list)  # RecordReport
     new_entities: list = field(default_factory=list)  # (key, NewEntity): first mention in the chunk
@@ -67,15 +77,39 @@ class Chunk:
     issues: list = field(default_factory=list)
     files: int = 0
     error: tuple[str, str, int | None] | None = None  # (source, message, line) of a RecordError
-    invalid: ValidationReport | None = None
     failure: str | None = None  # any other SpacekgError, as text
 
 
+PART_BYTES = 128 * 1024 * 1024  # a staging file this large is closed (and bulk-loaded); its worker starts another
+_parts: dict[str, tuple[BinaryIO, int]] = {}  # staging folder → this process's open part, its number
 
-def _work(files: Sequence[str], validate: bool) -> Chunk:
-    """Read, extract, validate and serialise a chunk of record files (runs in a worker)."""
+
+def _append(staging_dir: str, data: bytes) -> tuple[str, int, int]:
+    """Append `data` to this process's current staging file in `staging_dir`; its span there."""
+    out, number = _parts.get(staging_dir, (None, 0))
+    if out is None or out.tell() >= PART_BYTES:
+        if out is not None:
+            out.close()
+        number += 1
+        out = open(Path(staging_dir) / f"part-{os.getpid()}-{number:04d}.nq", "ab")  # noqa: SIM115 (kept open)
+        _parts[staging_dir] = (out, number)
+    start = out.tell()
+    out.write(data)
+    out.flush()  # a forked worker ends by os._exit, which flushes nothing; the parent reads it next
+    return out.name, start, out.tell()
+
+
+def _close_parts(staging_dir: str) -> None:
+    out, _ = _parts.pop(staging_dir, (None, 0))
+    if out is not None:
+        out.close()
+
+
+def _work(files: Sequence[str], staging_dir: str) -> Chunk:
+    """Read, extract and serialise a chunk of record files to this worker's staging file (runs
+    in a worker). Validation waits until the build has settled its minted entities."""
     from spacekg.build import summarise
-    from spacekg.graph.writer import MintedCounts, minted_quads_from_counts, record_quads
+    from spacekg.graph.writer import MintedCounts, record_quads
     from spacekg.loaders.extract import extract_record
     from spacekg.loaders.records import read_records
 
@@ -83,15 +117,7 @@ def _work(files: Sequence[str], validate: bool) -> Chunk:
     try:
         extracted = [(record, extract_record(record)) for f in files for record in read_records(f)]
         quads = [q for record, extractions in extracted for q in record_quads(record, extractions)]
-        chunk.minted = MintedCounts.of(extracted)  # counted once: validated with here, merged by the parent
-        if validate and extracted:
-            from spacekg.validate import validate_written
-
-            checked = validate_written([*quads, *minted_quads_from_counts(chunk.minted)],
-                                       [record.source for record, _ in extracted])
-            if not checked.conforms:
-                chunk.invalid = checked
-                return chunk
+        chunk.minted = MintedCounts.of(extracted)
     except RecordError as exc:
         chunk.error = (exc.source, exc.reason, exc.line)
         return chunk
@@ -101,7 +127,10 @@ def _work(files: Sequence[str], validate: bool) -> Chunk:
     for record, extractions in extracted:
         chunk.names.append((record.name, record.source))
         summarise(record, extractions, chunk.reports, chunk.new_entities, chunk.classes, chunk.issues)
-    chunk.nquads = ox.serialize(quads, format=ox.RdfFormat.N_QUADS) or b""
+    try:
+        chunk.staged = _append(staging_dir, ox.serialize(quads, format=ox.RdfFormat.N_QUADS) or b"")
+    except OSError as exc:  # e.g. the disk is full
+        chunk.failure = f"cannot write a staging file in {staging_dir}: {exc.strerror or exc}; free some space there"
     return chunk
 
 
@@ -110,64 +139,94 @@ def _chunks(files: Sequence[Path], size: int) -> Iterator[list[str]]:
         yield [str(f) for f in files[i:i + size]]
 
 
-def _results(files: Sequence[Path], validate: bool, workers: int) -> Iterator[Chunk]:
-    """Chunk results in input order; at most 2 × workers chunks in flight."""
-    tasks = _chunks(files, CHUNK_FILES)
+@contextmanager
+def _pool(workers: int) -> Iterator[ProcessPoolExecutor | None]:
+    """Worker processes for both phases of a build (none with one worker: all runs here).
+    fork: workers start at once with the parent's modules (and gazetteer, if built) and need no
+    `if __name__ == "__main__"` guard in the caller's script; they never touch the store the
+    parent holds open, only read files, compute and write their staging files."""
     if workers <= 1:
-        for task in tasks:
-            yield _work(task, validate)
+        yield None
         return
-    # fork: workers start at once with the parent's modules (and gazetteer, if built) and
-    # need no `if __name__ == "__main__"` guard in the caller's script; they never touch the
-    # store the parent holds open, only read files and compute
     with ProcessPoolExecutor(max_workers=workers, mp_context=get_context("fork")) as pool:
-        pending: list[Future] = []
+        try:
+            yield pool
+        except BaseException:
+            pool.shutdown(cancel_futures=True)  # the build has failed: do not wait for the other chunks
+            raise
+
+
+def _in_order(pool: ProcessPoolExecutor | None, fn: Callable[..., T], tasks: Iterable[tuple], ahead: int
+              ) -> Iterator[T]:
+    """`fn(*task)` for each task, in task order; at most `ahead` tasks in flight."""
+    if pool is None:
         for task in tasks:
-            pending.append(pool.submit(_work, task, validate))
-            if len(pending) >= 2 * workers:
-                yield pending.pop(0).result()
-        for future in pending:
-            yield future.result()
+            yield fn(*task)
+        return
+    pending: deque[Future] = deque()
+    for task in tasks:
+        pending.append(pool.submit(fn, *task))
+        if len(pending) >= ahead:
+            yield pending.popleft().result()
+    while pending:
+        yield pending.popleft().result()
 
 
 def build_staged(files: Sequence[Path], store: Store, report: BuildReport, *, validate: bool = True,
                  workers: int | None = None, progress: Progress | None = None,
                  staging_dir: Path | None = None) -> BuildReport:
-    """Build `files` into `store` through an N-Quads staging file (see the module docstring)."""
-    from spacekg.graph.writer import MintedCounts, minted_quads_from_counts
-    from spacekg.ontology import ontology_quads
-
-    workers = workers if workers is not None else max(1, min(len(os.sched_getaffinity(0)), 8))
+    """Build `files` into `store` through N-Quads staging files (see the module docstring)."""
     from spacekg.graph.oxigraph_store import OxigraphStore
 
+    workers = workers if workers is not None else max(1, min(len(os.sched_getaffinity(0)), 8))
     if staging_dir is None and isinstance(store, OxigraphStore) and store.location != "memory:":
         staging_dir = Path(store.location).resolve().parent  # beside the store: same disk, renames stay cheap
     report.quads_before = len(store)
+    with tempfile.TemporaryDirectory(prefix=".spacekg-staging-", dir=staging_dir) as folder, _pool(workers) as pool:
+        try:
+            _build(files, store, report, folder, pool, validate=validate, workers=workers, progress=progress)
+        finally:
+            _close_parts(folder)  # with one worker, this process wrote the parts
+    report.quads_after = len(store)
+    if progress:
+        progress("write", 1)
+    return report
+
+
+def _build(files: Sequence[Path], store: Store, report: BuildReport, folder: str, pool: ProcessPoolExecutor | None,
+           *, validate: bool, workers: int, progress: Progress | None) -> None:
+    from spacekg.graph.oxigraph_store import OxigraphStore
+    from spacekg.graph.writer import MintedCounts, minted_quads_from_counts, record_iri, replace_staged
+    from spacekg.ontology import ontology_quads
+
     first_source: dict[str, str] = {}
+    iris: dict[str, str] = {}  # record IRI → the first record name that gave it
     counts = MintedCounts()
     classes: dict[str, str] = {}
-    spans: list[tuple[int, int, list[str]]] = []  # per chunk: staging-file byte range, record names
-    assumed: list[tuple[list[str], dict[str, str]]] = []  # per chunk: sources, minted classes validated with
-    with tempfile.NamedTemporaryFile(prefix=".spacekg-staging-", suffix=".nq",
-                                     dir=staging_dir, delete=True) as staging:
-        for chunk in _results(files, validate, workers):
+    staged: list[tuple[str, int, int, list[str], list[str], list[str]]] = []  # span, names, sources, minted keys
+    with ExitStack() as stack:
+        loader = (stack.enter_context(_Loader(store)) if isinstance(store, OxigraphStore) and store.is_empty()
+                  else None)
+        for chunk in _in_order(pool, _work, ((task, folder) for task in _chunks(files, CHUNK_FILES)), 2 * workers):
             if chunk.error:
                 source, message, line = chunk.error
                 raise RecordError(source, message, line=line)
             if chunk.failure:
                 raise SpacekgError(chunk.failure)
-            if chunk.invalid is not None:
-                raise ValidationError(f"{chunk.invalid.summary()}; nothing was written", report=chunk.invalid)
             for name, source in chunk.names:
                 if name in first_source:
                     raise RecordError(source, f"record name {name!r} is also used by {first_source[name]}; "
                                               "rename one file")
                 first_source[name] = source
-            start = staging.tell()
-            staging.write(chunk.nquads)
-            spans.append((start, staging.tell(), [name for name, _ in chunk.names]))
-            if validate:
-                assumed.append(([source for _, source in chunk.names], chunk.minted.assumed() if chunk.minted else {}))
+                other = iris.setdefault(record_iri(name).value, name)
+                if validate and other != name:  # in two files, so two dcterms:source: the small path refuses it
+                    raise ValidationError(f"{source}: records {name!r} and {other!r} ({first_source[other]}) "
+                                          f"get one IRI {record_iri(name)}, with two sources; rename one file; "
+                                          "nothing was written")
+            staged.append((*chunk.staged, [name for name, _ in chunk.names], [source for _, source in chunk.names],
+                           list(chunk.minted.labels) if chunk.minted else []))
+            if loader:
+                loader.staged(Path(chunk.staged[0]))
             report.records.extend(chunk.reports)
             report.issues.extend(chunk.issues)
             report.new_entities.extend(entity for key, entity in chunk.new_entities if key not in classes)
@@ -182,44 +241,75 @@ def build_staged(files: Sequence[Path], store: Store, report: BuildReport, *, va
         report.entities = len(classes)
         report.entities_by_class = Counter(classes.values())
         minted = list(minted_quads_from_counts(counts))
-        if validate and minted:  # each minted description, as the whole build settles it
-            from spacekg.validate import validate_quads
-
-            checked = validate_quads(minted, source="minted entities")
-            if not checked.conforms:
-                raise ValidationError(f"{checked.summary()}; nothing was written", report=checked)
-        staging.flush()
         if validate:
-            _recheck(Path(staging.name), spans, assumed, counts, workers)
+            _validate(pool, staged, counts, minted, workers)
         shared = [*ontology_quads(), *minted]
-        _write(store, Path(staging.name), spans, shared)
-    report.quads_after = len(store)
-    if progress:
-        progress("write", 1)
-    return report
+        if loader is None:
+            replace_staged(store, _parsed(staged), shared)
+            return
+        (Path(folder) / "shared.nq").write_bytes(ox.serialize(shared, format=ox.RdfFormat.N_QUADS) or b"")
+        loader.finish(Path(folder) / "shared.nq")
+    from spacekg.graph.summary import rebuild_summary
+
+    rebuild_summary(store)  # one transaction after the load; a crash before it: build again (README)
 
 
-def _recheck(staging: Path, spans: list[tuple[int, int, list[str]]], assumed: list[tuple[list[str], dict[str, str]]],
-             counts: MintedCounts, workers: int) -> None:
-    """Validate again, with the build's minted descriptions, each chunk validated with a class
-    the build did not settle on; raise `ValidationError` for the first that fails (input order)."""
+class _Loader:
+    """Bulk-loads the staging files of a build into an empty embedded store while the build goes
+    on (`OxigraphStore.bulk_loading`: into a fresh folder, swapped in only when the block ends
+    without an error, so a failing build still leaves the store as it was). A worker's staging
+    file is loaded, in a background thread, once the worker has moved on to its next one."""
+
+    def __init__(self, store: OxigraphStore) -> None:
+        self._loading = store.bulk_loading(written_by_oxigraph=True)  # written by ox.serialize
+        self._current: dict[str, Path] = {}  # writer ("part-<pid>") → the file it is writing
+        self._done: list[Future] = []
+
+    def __enter__(self) -> Self:
+        self._load = self._loading.__enter__()
+        self._thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="spacekg-bulk-load")
+        return self
+
+    def staged(self, part: Path) -> None:
+        """A chunk was staged in `part`: its writer's previous file is complete."""
+        writer = part.name.rsplit("-", 1)[0]
+        previous = self._current.get(writer)
+        if previous != part:
+            if previous is not None:
+                self._done.append(self._thread.submit(self._load, previous))
+            self._current[writer] = part
+
+    def finish(self, shared: Path) -> None:
+        """Load the files still open and `shared`; wait for every load (raising its error)."""
+        for part in [*self._current.values(), shared]:
+            self._done.append(self._thread.submit(self._load, part))
+        self._current.clear()
+        for done in self._done:
+            done.result()
+
+    def __exit__(self, *exc: object) -> bool | None:
+        self._thread.shutdown(wait=True, cancel_futures=exc[0] is not None)  # a load cannot be stopped midway
+        return self._loading.__exit__(*exc)
+
+
+def _validate(pool: ProcessPoolExecutor | None, staged: Sequence[tuple[str, int, int, list[str], list[str], list[str]]],
+              counts: MintedCounts, minted: Sequence[ox.Quad], workers: int) -> None:
+    """Validate what the build writes, once, with the minted entities as the whole build settles
+    them: their descriptions together, then each chunk's quads with the descriptions of the
+    entities it mints (checks never cross records otherwise). Raise `ValidationError` for the
+    first failure (input order); nothing has been written."""
     from spacekg.graph.writer import minted_quads_from_counts
+    from spacekg.validate import validate_quads
 
-    tasks = []
-    for (start, end, _), (sources, chunk_classes) in zip(spans, assumed, strict=True):
-        if any(counts.settled_class(key) != cls for key, cls in chunk_classes.items()):
-            minted = minted_quads_from_counts(counts, chunk_classes)
-            tasks.append((str(staging), start, end, ox.serialize(minted, format=ox.RdfFormat.N_QUADS) or b"", sources))
-    if workers <= 1 or len(tasks) <= 1:
-        reports: Iterator[ValidationReport] = (_recheck_one(*task) for task in tasks)
-        _raise_first(reports)
-        return
-    with ProcessPoolExecutor(max_workers=min(workers, len(tasks)), mp_context=get_context("fork")) as pool:
-        try:
-            _raise_first(pool.map(_recheck_one, *zip(*tasks, strict=True)))
-        except BaseException:
-            pool.shutdown(cancel_futures=True)  # the build has failed: do not wait for the other chunks
-            raise
+    if minted:
+        _raise_first([validate_quads(minted, source="minted entities")])
+
+    def tasks() -> Iterator[tuple[str, int, int, bytes, list[str]]]:
+        for path, start, end, _, sources, keys in staged:
+            described = ox.serialize(list(minted_quads_from_counts(counts, keys)), format=ox.RdfFormat.N_QUADS)
+            yield path, start, end, described or b"", sources
+
+    _raise_first(_in_order(pool, _validate_one, tasks(), 2 * workers))
 
 
 def _raise_first(reports: Iterable[ValidationReport]) -> None:
@@ -228,35 +318,19 @@ def _raise_first(reports: Iterable[ValidationReport]) -> None:
             raise ValidationError(f"{checked.summary()}; nothing was written", report=checked)
 
 
-def _recheck_one(staging: str, start: int, end: int, minted: bytes, sources: list[str]) -> ValidationReport:
+def _validate_one(staging: str, start: int, end: int, minted: bytes, sources: list[str]) -> ValidationReport:
     """One chunk's staged quads plus the build's descriptions of the entities it mints (in a worker)."""
-    from spacekg.validate import validate_written
+    from spacekg.validate import validate_nquads
 
     with open(staging, "rb") as data:
         data.seek(start)
-        quads = list(ox.parse(data.read(end - start), format=ox.RdfFormat.N_QUADS))
-    quads.extend(ox.parse(minted, format=ox.RdfFormat.N_QUADS))
-    return validate_written(quads, sources)
+        return validate_nquads(data.read(end - start) + minted, sources)
 
 
-def _write(store: Store, staging: Path, spans: list[tuple[int, int, list[str]]], shared: list[ox.Quad]) -> None:
-    """Load the staged quads: bulk into an empty embedded store, else chunk by chunk."""
-    from spacekg.graph.oxigraph_store import OxigraphStore
-    from spacekg.graph.writer import replace_staged
-
-    if isinstance(store, OxigraphStore) and store.is_empty():
-        with staging.open("ab") as out:
-            out.write(ox.serialize(shared, format=ox.RdfFormat.N_QUADS) or b"")
-        store.bulk_load_into_empty(staging, written_by_oxigraph=True)  # workers serialised it with ox.serialize
-        from spacekg.graph.summary import rebuild_summary
-
-        rebuild_summary(store)  # one transaction after the load; a crash before it: build again (README)
-        return
-
-    def parts() -> Iterator[tuple[list[str], list[ox.Quad]]]:
-        with staging.open("rb") as data:
-            for start, end, names in spans:
-                data.seek(start)
-                yield names, list(ox.parse(data.read(end - start), format=ox.RdfFormat.N_QUADS))
-
-    replace_staged(store, parts(), shared)
+def _parsed(staged: Sequence[tuple[str, int, int, list[str], list[str], list[str]]]
+            ) -> Iterator[tuple[list[str], list[ox.Quad]]]:
+    """Each staged chunk's record names and quads, read back from its staging file."""
+    for path, start, end, names, _, _ in staged:
+        with open(path, "rb") as data:
+            data.seek(start)
+            yield names, list(ox.parse(data.read(end - start), format=ox.RdfFormat.N_QUADS))

@@ -47,6 +47,7 @@ __all__ = [
     "ValidationResult",
     "shapes_graph",
     "validate_file",
+    "validate_nquads",
     "validate_quads",
     "validate_records",
     "validate_store",
@@ -176,6 +177,11 @@ def validate_quads(quads: Iterable[ox.Quad], *, source: str = "data", engine: En
     quads = list(quads)
     if not any(q.graph_name == ONTOLOGY_GRAPH for q in quads):
         quads.extend(q for q in ontology_quads() if q.graph_name == ONTOLOGY_GRAPH)
+    return _report(run_checks(quads), source)
+
+
+def _report(violations: Iterable[Any], source: str) -> ValidationReport:
+    """The report of the compiled checks' violations (`spacekg.shacl_sparql.Violation`)."""
     with _quiet_rdflib():
         results = tuple(sorted({ValidationResult(
             focus=_show(to_rdflib(v.focus)),
@@ -185,7 +191,7 @@ def validate_quads(quads: Iterable[ox.Quad], *, source: str = "data", engine: En
             value=_show(to_rdflib(v.value)) if v.value is not None else "",
             shape=_show(v.check.shape) if isinstance(v.check.shape, rdflib.URIRef) else "",
             constraint=v.check.component,
-        ) for v in run_checks(quads)}, key=lambda r: (r.focus, r.path, r.message, r.value, r.constraint)))
+        ) for v in violations}, key=lambda r: (r.focus, r.path, r.message, r.value, r.constraint)))
     return ValidationReport(conforms=not results, results=results, text=_text(results), source=source)
 
 
@@ -227,9 +233,35 @@ def validate_written(quads: Sequence[ox.Quad], sources: Sequence[str], *, engine
     """
     nodes = {q.subject for q in quads} | {q.object for q in quads if isinstance(q.object, ox.NamedNode)}
     reference = [q for q in ontology_quads() if q.graph_name == ONTOLOGY_GRAPH or q.subject in nodes]
+    return validate_quads([*reference, *quads], source=_names(sources), engine=engine)
+
+
+def validate_nquads(data: bytes, sources: Sequence[str]) -> ValidationReport:
+    """`validate_written` (compiled engine) for quads given as N-Quads written by Oxigraph (a
+    large build's staged chunk): parsed straight into the scratch store, never into Python
+    objects. The reference entities added are those the data names as subject or object,
+    exactly `validate_written`'s choice."""
+    from spacekg.shacl_sparql import run_checks_in
+
+    store = ox.Store()
+    store.load(data, format=ox.RdfFormat.N_QUADS, lenient=True)  # serialised by Oxigraph from checked terms
+    named = {s for s in _reference_subjects()
+             if next(iter(store.quads_for_pattern(s, None, None)), None) is not None
+             or next(iter(store.quads_for_pattern(None, None, s)), None) is not None}
+    store.extend([q for q in ontology_quads() if q.graph_name == ONTOLOGY_GRAPH or q.subject in named])
+    return _report(run_checks_in(store), _names(sources))
+
+
+@cache
+def _reference_subjects() -> frozenset[ox.NamedNode]:
+    return frozenset(q.subject for q in ontology_quads()
+                     if q.graph_name != ONTOLOGY_GRAPH and isinstance(q.subject, ox.NamedNode))
+
+
+def _names(sources: Sequence[str]) -> str:
+    """A report's name for the record files `sources`: the first three, and how many more."""
     sources = list(dict.fromkeys(sources))
-    names = ", ".join(sources[:3]) + (f" and {len(sources) - 3} more" if len(sources) > 3 else "")
-    return validate_quads([*reference, *quads], source=names, engine=engine)
+    return ", ".join(sources[:3]) + (f" and {len(sources) - 3} more" if len(sources) > 3 else "")
 
 
 def validate_file(path: str | Path, *, engine: Engine = "sparql") -> ValidationReport:

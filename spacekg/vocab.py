@@ -18,17 +18,17 @@ _VOCABULARY: dict[str, NamedNode] = {}
 class Namespace(str):
     """A namespace IRI; ``SKG.Assertion`` / ``SKG["Assertion"]`` give a pyoxigraph NamedNode."""
 
-    __slots__ = ()
-
     def __getattr__(self, local: str) -> NamedNode:
-        # attribute names are the code's fixed vocabulary, so their nodes are made once: a
-        # build asks for SKG.mentions & co. tens of times per assertion
+        # attribute names are the code's fixed vocabulary, so their nodes are made once and kept
+        # as attributes (later reads do not come here): a build asks for SKG.mentions & co. tens
+        # of times per assertion
+        if local.startswith("__"):
+            raise AttributeError(local)
         iri = self + local
         node = _VOCABULARY.get(iri)
         if node is None:
-            if local.startswith("__"):
-                raise AttributeError(local)
             node = _VOCABULARY[iri] = NamedNode(iri)
+        self.__dict__[local] = node
         return node
 
     def __getitem__(self, local: str) -> NamedNode:  # type: ignore[override]

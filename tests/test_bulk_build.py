@@ -63,8 +63,12 @@ def test_staged_build_into_memory_gives_the_normal_builds_quads(records, normal,
         "SELECT ?a WHERE { ?a a <https://w3id.org/spacekg/ontology#Assertion> }"))
 
 
+@pytest.mark.parametrize("part_bytes", [None, 1], ids=["one staging file per worker", "one per chunk"])
 def test_staged_build_with_workers_bulk_loads_an_empty_disk_store_to_the_same_quads(records, normal, small_chunks,
-                                                                                     tmp_path):
+                                                                                     tmp_path, part_bytes,
+                                                                                     monkeypatch):
+    if part_bytes:  # each worker starts a new staging file for every chunk: one loader run per chunk
+        monkeypatch.setattr(spacekg.bulk, "PART_BYTES", part_bytes)
     location = tmp_path / "store"
     store = open_store(location)
     build([records], store, staged=True, workers=2, validate=False)
@@ -189,3 +193,37 @@ def test_a_build_whose_settled_class_fits_every_chunk_writes_a_conforming_store(
     build([folder], store, staged=staged, workers=2)
     assert _nova_class(store) == "Company"
     assert validate_store(store).conforms
+
+
+def test_a_build_failing_validation_after_its_staging_files_began_loading_leaves_an_empty_store_empty(
+        tmp_path, small_chunks, monkeypatch):
+    # a staging file per chunk: the first files are bulk-loaded (into a sibling folder) while the
+    # build goes on; validation, after the classes settle, then fails
+    from spacekg.graph.writer import MintedCounts
+
+    monkeypatch.setattr(spacekg.bulk, "PART_BYTES", 1)
+    monkeypatch.setattr(MintedCounts, "settled_class", lambda self, key: self.classes[key].most_common(1)[0][0])
+    folder = _split_class_records(tmp_path / "records", startup=2, agreement=3)
+    for f in [SHIPPED, FIXTURES / "korea-kasa-rise.txt", FIXTURES / "india-space-reform.txt"]:
+        shutil.copy(f, folder / f.name)
+    store = open_store(tmp_path / "store")
+    with pytest.raises(ValidationError, match=r"a-startup\.txt.*: .*budgetHolder.*nothing was written"):
+        build([folder], store, staged=True, workers=2)
+    assert len(store) == 0
+    store.close()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["records", "store"]  # no sibling, no staging left
+
+
+def test_two_files_whose_record_names_give_one_iri_are_refused_across_chunks_like_the_small_path(tmp_path,
+                                                                                             small_chunks):
+    folder = tmp_path / "records"
+    folder.mkdir()
+    for name, source in [("US Japan.txt", SHIPPED), ("b.txt", FIXTURES / "korea-kasa-rise.txt"),
+                         ("us-japan.txt", SHIPPED)]:  # three chunks; the first and last give one record IRI
+        shutil.copy(source, folder / name)
+    for staged in (False, True):  # the small path's shapes see two dcterms:source on one record IRI
+        store = open_store(tmp_path / f"store-{staged}")
+        with pytest.raises(ValidationError, match="nothing was written"):
+            build([folder], store, staged=staged, workers=2)
+        assert len(store) == 0
+        store.close()

@@ -5,7 +5,8 @@ from __future__ import annotations
 import os
 import shutil
 import time
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import BinaryIO
 
@@ -96,11 +97,22 @@ class OxigraphStore:
         """Without counting (`len` reads every quad)."""
         return next(iter(self._store.quads_for_pattern(None, None, None, None)), None) is None
 
-    def bulk_load_into_empty(self, nquads: Path, *, written_by_oxigraph: bool = False) -> None:
-        """Bulk-load an N-Quads file into this store, which must be empty.
+    def bulk_load_into_empty(self, nquads: Path | Sequence[Path], *, written_by_oxigraph: bool = False) -> None:
+        """Bulk-load N-Quads files into this store, which must be empty (see `bulk_loading`)."""
+        with self.bulk_loading(written_by_oxigraph=written_by_oxigraph) as load:
+            for f in [nquads] if isinstance(nquads, Path) else nquads:
+                load(f)
 
-        `written_by_oxigraph`: the file was serialised by Oxigraph from terms it had already
-        checked (a build's staging file), so the loader may skip re-validating IRIs
+    @contextmanager
+    def bulk_loading(self, *, written_by_oxigraph: bool = False) -> Iterator[Callable[[Path], None]]:
+        """Bulk-load N-Quads files into this store, which must be empty: the block calls the
+        `load(file)` it is given for each file (one call at a time, from any thread; the loader
+        releases the GIL), and the store holds them all once the block ends, or is unchanged
+        (empty) if it raises. One loader run per file: the loader's memory grows with its input
+        up to ~2 GiB per thread, so files of a bounded size bound it.
+
+        `written_by_oxigraph`: the files were serialised by Oxigraph from terms it had already
+        checked (a build's staging files), so the loader may skip re-validating IRIs
         (``lenient``; ~40 % less wall time on 3.8M quads here). Never for outside files.
 
         `Store.bulk_load` is not transactional, so on disk it loads a fresh sibling folder,
@@ -109,9 +121,17 @@ class OxigraphStore:
         empty store. In memory a failed load is undone by clearing the store."""
         if not self.is_empty():
             raise StoreError(f"cannot bulk-load into {self.location}: the store is not empty")
+        target: list[ox.Store] = [self._store]
+
+        def load(nquads: Path) -> None:
+            try:
+                target[0].bulk_load(path=str(nquads), format=ox.RdfFormat.N_QUADS, lenient=written_by_oxigraph)
+            except OSError as exc:
+                raise StoreError(f"cannot bulk-load into {self.location}: {exc}") from exc
+
         if self.location == "memory:":
             try:
-                self._store.bulk_load(path=str(nquads), format=ox.RdfFormat.N_QUADS, lenient=written_by_oxigraph)
+                yield load
             except BaseException:
                 self._store.clear()
                 raise
@@ -122,10 +142,15 @@ class OxigraphStore:
         for leftover in (fresh, trash):  # from an earlier crash of this same pid number
             shutil.rmtree(leftover, ignore_errors=True)
         try:
-            staged = ox.Store(str(fresh))
-            staged.bulk_load(path=str(nquads), format=ox.RdfFormat.N_QUADS, lenient=written_by_oxigraph)
-            staged.flush()
-            del staged
+            target[0] = ox.Store(str(fresh))
+            yield load
+            target[0].flush()
+        except BaseException:
+            target.clear()  # closes the sibling store
+            shutil.rmtree(fresh, ignore_errors=True)
+            raise
+        target.clear()
+        try:
             del self._store  # releases RocksDB's lock on `path`
             os.rename(path, trash)
             os.rename(fresh, path)

@@ -19,6 +19,7 @@ import hashlib
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import pyoxigraph as ox
 
@@ -47,8 +48,9 @@ def assertion_iri(record_name: str, text: str) -> ox.NamedNode:
     return SKGID[f"record/{slugify(record_name)}/assertion/{digest}"]
 
 
+@lru_cache(maxsize=1 << 16)
 def entity_iri(key: str) -> ox.NamedNode:
-    return SKGID[key]
+    return SKGID[key]  # cached: a record names its entities many times (mentions, facts, partials)
 
 
 def _string(value: str) -> ox.Literal:
@@ -62,8 +64,9 @@ def _decimal(value: object) -> ox.Literal:
     return ox.Literal(text, datatype=XSD.decimal)
 
 
+@lru_cache(maxsize=4096)
 def _offset(value: int) -> ox.Literal:
-    return ox.Literal(str(value), datatype=XSD.nonNegativeInteger)
+    return ox.Literal(str(value), datatype=XSD.nonNegativeInteger)  # cached: two per span, small numbers
 
 
 def _span_quads(node: ox.NamedNode, start: int, end: int, graph: ox.NamedNode) -> Iterator[ox.Quad]:
