@@ -56,9 +56,9 @@ class Title:
     implies: EntityClass | None  # the class of an unknown organization right before the title
 
 
-@dataclass(frozen=True, slots=True)
-class Candidate:
-    """A proper name the text supports as an entity of class `cls`."""
+class Candidate(NamedTuple):
+    """A proper name the text supports as an entity of class `cls` (a named tuple, like
+    `Known`: cheap to build)."""
 
     label: str
     cls: EntityClass
@@ -68,9 +68,9 @@ class Candidate:
     acronym: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class Known:
-    """A span the gazetteer already resolved, with its class (used as context)."""
+class Known(NamedTuple):
+    """A span the gazetteer already resolved, with its class (used as context); a named tuple,
+    built for every name of every sentence."""
 
     start: int
     end: int

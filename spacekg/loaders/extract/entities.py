@@ -81,11 +81,12 @@ class RecordContext:
         names: list[tuple[str, str, str]] = []
         record_text = "\n".join(texts)
         base_matches: dict[str, list[NameMatch]] = {}
+        entities = base.entities
         for text in texts:
             quantities = context.quantities.setdefault(text, extract_quantities(text))
             tokens = context.tokens.setdefault(text, tokenize(text))
             matches = base_matches[text] = base.find(tokens)
-            known = [Known(m.start, m.end, base.entities[m.keys[0]].cls, m.kind) for m in matches]
+            known = [Known(m.start, m.end, entities[m.keys[0]].cls, m.kind) for m in matches]
             spans: list[tuple[int, int, str]] = [(m.start, m.end, m.keys[0]) for m in matches if len(m.keys) == 1]
             for c in discover(text, known, [(q.start, q.end) for q in quantities], record_text):
                 key = slugify(c.label)

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
 from itertools import compress
 from operator import itemgetter
 from typing import NamedTuple
@@ -36,7 +35,7 @@ class Token(NamedTuple):
 _STARTS_MEMO_SIZE = 200_000
 _END = ""  # the trie key under which a node holds the name ending there (no token is empty)
 _text_of = itemgetter(0)
-_new_token = tuple.__new__  # building tokens is the hottest loop of extraction: skip __new__'s Python frame
+_new_token = tuple.__new__  # building tokens (and matches) is the hottest loop of extraction: skip __new__'s Python frame
 
 
 def tokenize(text: str) -> list[Token]:
@@ -53,9 +52,10 @@ def tokenize(text: str) -> list[Token]:
     return tokens
 
 
-@dataclass(frozen=True, slots=True)
-class NameMatch:
-    """A name found in the text; ``keys`` has several entities when the name is ambiguous."""
+class NameMatch(NamedTuple):
+    """A name found in the text; ``keys`` has several entities when the name is ambiguous.
+    A named tuple, not a frozen dataclass: built for every name of every sentence, and a tuple
+    is built without one ``object.__setattr__`` per field."""
 
     keys: tuple[str, ...]
     kind: str  # "name", "acronym" or "demonym"
@@ -233,7 +233,7 @@ class Gazetteer:
             kinds = set(hit.values())
             kind = "demonym" if kinds == {"demonym"} else ("acronym" if "acronym" in kinds else "name")
             last = i + best - 1
-            matches.append(NameMatch(tuple(sorted(hit)), kind, i, last, tokens[i].start, tokens[last].end))
+            matches.append(_new_token(NameMatch, (tuple(sorted(hit)), kind, i, last, tokens[i].start, tokens[last].end)))
             i += best
         return matches
 
