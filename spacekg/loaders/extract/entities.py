@@ -192,6 +192,12 @@ def _mention(context: RecordContext, key: str, text: str, start: int, end: int, 
                    known=not e.minted, reason=reason, form=form)
 
 
+# what tells a bare title ("the Prime Minister") from one before a name or an "of"
+_NAME_AFTER = re.compile(r"\s+(?:[A-Z]\.\s*)*[A-Z][\w'’-]")
+_OF_AFTER = re.compile(r"\s+of\b")
+_THE_BEFORE = re.compile(r"\bthe$", re.IGNORECASE)
+
+
 def find_mentions(text: str, context: RecordContext, tokens: list[Token] | None = None) -> list[Mention]:
     """Every entity mention in `text`, in text order, each with its span and the reason."""
     if tokens is None:
@@ -224,10 +230,10 @@ def find_mentions(text: str, context: RecordContext, tokens: list[Token] | None 
         if any(s <= t.start() < e for s, e in covered):
             continue
         rest = text[t.end():]
-        if re.match(r"\s+(?:[A-Z]\.\s*)*[A-Z][\w'’-]", rest) or re.match(r"\s+of\b", rest):
+        if _NAME_AFTER.match(rest) or _OF_AFTER.match(rest):
             continue  # "Prime Minister Someone" or "President of X": not a bare title
         before = text[:t.start()].rstrip()
-        if not re.search(r"\bthe$", before, re.IGNORECASE):
+        if not _THE_BEFORE.search(before):
             continue
         holder = context.holder_of(t.group())
         if holder:
