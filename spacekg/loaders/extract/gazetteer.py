@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from functools import lru_cache
 from itertools import compress
 from operator import itemgetter
 from typing import NamedTuple
@@ -33,6 +34,7 @@ class Token(NamedTuple):
 
 
 _STARTS_MEMO_SIZE = 200_000
+_NAMES_MEMO_SIZE = 65_536
 _END = ""  # the trie key under which a node holds the name ending there (no token is empty)
 _text_of = itemgetter(0)
 _new_token = tuple.__new__  # building tokens (and matches) is the hottest loop of extraction: skip __new__'s Python frame
@@ -50,6 +52,13 @@ def tokenize(text: str) -> list[Token]:
         if word not in _HYPHENS:
             tokens.append(_new_token(Token, (word, start, end)))
     return tokens
+
+
+@lru_cache(maxsize=_NAMES_MEMO_SIZE)
+def _words_of(name: str) -> tuple[str, ...]:
+    """The token texts of a name: every record's layer adds and looks up names, and a corpus
+    names the same entities (companies, people, programs) in many records."""
+    return tuple(t.text for t in tokenize(name))
 
 
 class NameMatch(NamedTuple):
@@ -109,7 +118,7 @@ class Gazetteer:
 
     def _add(self, name: str, key: str, kind: str) -> None:
         self._starts = {}
-        tokens = tuple(t.text for t in tokenize(name))
+        tokens = _words_of(name)
         if not tokens:
             return
         if kind == "acronym" or len(tokens) == 1:
@@ -156,7 +165,7 @@ class Gazetteer:
 
     def lookup(self, name: str) -> tuple[str, ...]:
         """The keys of the entities `name` is exactly a name of (empty when none)."""
-        words = tuple(t.text for t in tokenize(name))
+        words = _words_of(name)
         hit = self._hit(words, tuple(w.casefold() for w in words)) if words else None
         return tuple(sorted(hit)) if hit else ()
 
