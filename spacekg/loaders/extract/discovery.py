@@ -259,12 +259,14 @@ def _runs(text: str, blocked: list[tuple[int, int]] = ()) -> Iterable[list[_Word
                 yield run
                 run, pending = [], []
         previous_end = end
-        name_word = (first.isupper() or t == "&") and w.capitalised and t.casefold() not in _MONTH_SET
+        # `w.capitalised` and `w.possessive`, inlined (this loop runs for every word looked at)
+        name_word = (first.isupper() or t == "&") and not ("-" in t and _LOWER_SUFFIXES.search(t)) \
+            and t.casefold() not in _MONTH_SET
         if name_word or (run and not pending and _NUMBERED.fullmatch(t)):
             run.extend(pending)
             pending = []
             run.append(w)
-            if w.possessive:
+            if len(t) > 2 and (t[-1] in "'’" or (t[-1] == "s" and t[-2] in "'’")):
                 yield run
                 run = []
         elif run and t in _JOINING:

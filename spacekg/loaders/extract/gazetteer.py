@@ -22,8 +22,8 @@ __all__ = ["Gazetteer", "NameMatch", "Token", "tokenize"]
 
 # "U.S." stays one token; "Japan's" is "Japan" + "'s"; "Chang'e" stays whole; any other
 # non-space character is a token of its own.
-_TOKEN = re.compile(r"(?:[A-Za-z]\.){2,}|\w+(?:['’](?!s\b)\w+)*|['’]s\b|\S")
-_HYPHENS = frozenset("-‐‑–—")
+# Hyphens are no tokens (they join, not split, names): `re` skips them like white space.
+_TOKEN = re.compile(r"(?:[A-Za-z]\.){2,}|\w+(?:['’](?!s\b)\w+)*|['’]s\b|[^\s\-‐‑–—]")
 _ACRONYM = re.compile(r"^(?=.*[A-Z0-9])[^a-z]*$|^[A-Z][a-z]?[A-Z]")  # NASA, U.S., NSpC, SpaceX-like mixed caps
 
 
@@ -43,14 +43,13 @@ _new_token = tuple.__new__  # building tokens (and matches) is the hottest loop 
 def tokenize(text: str) -> list[Token]:
     """Word tokens with their character spans; hyphens are dropped (they join, not split, names)."""
     # the tokens as strings (no match objects), each found again from the end of the one
-    # before: only white space lies between two tokens
+    # before: only white space and hyphens lie between two tokens, and no token starts with either
     tokens = []
     find, end = text.find, 0
     for word in _TOKEN.findall(text):
         start = find(word, end)
         end = start + len(word)
-        if word not in _HYPHENS:
-            tokens.append(_new_token(Token, (word, start, end)))
+        tokens.append(_new_token(Token, (word, start, end)))
     return tokens
 
 
