@@ -23,7 +23,8 @@ __all__ = ["Gazetteer", "NameMatch", "Token", "tokenize"]
 # "U.S." stays one token; "Japan's" is "Japan" + "'s"; "Chang'e" stays whole; any other
 # non-space character is a token of its own.
 # Hyphens are no tokens (they join, not split, names): `re` skips them like white space.
-_TOKEN = re.compile(r"(?:[A-Za-z]\.){2,}|\w+(?:['’](?!s\b)\w+)*|['’]s\b|[^\s\-‐‑–—]")
+_HYPHENS = frozenset("-‐‑–—")
+_TOKEN = re.compile(rf"(?:[A-Za-z]\.){{2,}}|\w+(?:['’](?!s\b)\w+)*|['’]s\b|[^\s{re.escape(''.join(sorted(_HYPHENS)))}]")
 _ACRONYM = re.compile(r"^(?=.*[A-Z0-9])[^a-z]*$|^[A-Z][a-z]?[A-Z]")  # NASA, U.S., NSpC, SpaceX-like mixed caps
 
 
