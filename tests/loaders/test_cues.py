@@ -109,3 +109,13 @@ def test_the_noun_cues_before_a_name_find_from_the_tail_what_a_full_search_does(
                 assert (m.span() if (m := rx.search(before, tail)) else None) == (full.span() if full else None)
                 found += full is not None
     assert found > 20
+
+
+def test_a_cue_built_after_a_sentence_was_tested_still_finds_its_triggers():
+    sentence = "The agency will deorbit the satellite in a controlled reentry."
+    assert not polarity._NEGATION.may_occur(sentence)  # the sentence's mask is now memoised
+    late = Cue(re.compile(r"\bdeorbit\b"), ["deorbit"], ["reentr"])
+    fragment_only = Cue(re.compile(r"reentry"), [], ["reentr"])
+    assert late.may_occur(sentence) and fragment_only.may_occur(sentence)
+    assert late.search(sentence).group() == "deorbit"
+    assert not Cue(re.compile(r"\blaunch\b"), ["launch"]).may_occur(sentence)

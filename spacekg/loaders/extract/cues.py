@@ -4,26 +4,39 @@ Most cue patterns (negation, hedges, budget words, meeting verbs, titles) are al
 words, and `re` tries every alternative at every position of a sentence. A `Cue` pairs such a
 pattern with its triggers: every match of the pattern contains one of the trigger words as a
 whole word, or one of the trigger fragments as a substring, both casefolded. A sentence
-without any (tested on its word set, built once per sentence and shared by all cues) cannot
-match, and the pattern is not run. tests/loaders/test_cues.py checks every cue's triggers
-against every match in the records.
+without any cannot match, and the pattern is not run. Which cues a sentence may hold is
+computed once per sentence, as a bit mask over all cues (one bit each), and shared by all
+stages. tests/loaders/test_cues.py checks every cue's triggers against every match in the records.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
-from functools import lru_cache
+from functools import lru_cache, reduce
+from operator import or_
 
 __all__ = ["Cue", "sentence_words"]
 
 _WORD = re.compile(r"\w+")
 
 
+# every cue's bit under each of its trigger words, and (fragment, bit) for the fragments: a
+# sentence's mask of the cues that may occur in it is computed once, and each test is one `&`
+_BITS: dict[str, int] = {}
+_FRAGMENTS: list[tuple[str, int]] = []
+_TRIGGERS: set[str] = set()  # the keys of `_BITS`, as a set
+
+
 @lru_cache(maxsize=256)  # the stages of one record test the same sentences; not meant to outlive a record
-def _folded(text: str) -> tuple[str, frozenset[str]]:
+def _folded(text: str) -> tuple[str, frozenset[str], int]:
     folded = text.casefold()
-    return folded, frozenset(_WORD.findall(folded))
+    words = frozenset(_WORD.findall(folded))
+    mask = reduce(or_, map(_BITS.__getitem__, words & _TRIGGERS), 0)  # iterates the sentence's few words
+    for fragment, bit in _FRAGMENTS:
+        if not mask & bit and fragment in folded:
+            mask |= bit
+    return folded, words, mask
 
 
 def sentence_words(text: str) -> frozenset[str]:
@@ -34,22 +47,29 @@ def sentence_words(text: str) -> frozenset[str]:
 class Cue:
     """A compiled pattern with the words (and word fragments) one of which each match contains."""
 
-    __slots__ = ("pattern", "words", "fragments")
+    __slots__ = ("pattern", "words", "fragments", "bit")
 
     def __init__(self, pattern: re.Pattern[str], words: Iterable[str], fragments: Iterable[str] = ()) -> None:
         self.pattern = pattern
         self.words = frozenset(w.casefold() for w in words)
         self.fragments = tuple(f.casefold() for f in fragments)
+        self.bit = 1 << len(_CUES)
+        _CUES.append(self)
+        for word in self.words:
+            _BITS[word] = _BITS.get(word, 0) | self.bit
+            _TRIGGERS.add(word)
+        _FRAGMENTS.extend((f, self.bit) for f in self.fragments)
+        _folded.cache_clear()  # masks computed before this cue existed lack its bit
 
     def may_occur(self, text: str) -> bool:
         """False when `text` (or the sentence a part of it is cut from) lacks every trigger."""
-        folded, words = _folded(text)
-        if not self.words.isdisjoint(words):
-            return True
-        return any(f in folded for f in self.fragments) if self.fragments else False
+        return bool(_folded(text)[2] & self.bit)
 
     def search(self, text: str) -> re.Match[str] | None:
         return self.pattern.search(text) if self.may_occur(text) else None
 
     def finditer(self, text: str) -> Iterator[re.Match[str]]:
         return self.pattern.finditer(text) if self.may_occur(text) else iter(())
+
+
+_CUES: list[Cue] = []

@@ -56,9 +56,9 @@ class Title:
     implies: EntityClass | None  # the class of an unknown organization right before the title
 
 
-@dataclass(frozen=True, slots=True)
-class Candidate:
-    """A proper name the text supports as an entity of class `cls`."""
+class Candidate(NamedTuple):
+    """A proper name the text supports as an entity of class `cls` (a named tuple, like
+    `Known`: cheap to build)."""
 
     label: str
     cls: EntityClass
@@ -68,9 +68,9 @@ class Candidate:
     acronym: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class Known:
-    """A span the gazetteer already resolved, with its class (used as context)."""
+class Known(NamedTuple):
+    """A span the gazetteer already resolved, with its class (used as context); a named tuple,
+    built for every name of every sentence."""
 
     start: int
     end: int
@@ -259,12 +259,14 @@ def _runs(text: str, blocked: list[tuple[int, int]] = ()) -> Iterable[list[_Word
                 yield run
                 run, pending = [], []
         previous_end = end
-        name_word = (first.isupper() or t == "&") and w.capitalised and t.casefold() not in _MONTH_SET
+        # `w.capitalised` and `w.possessive`, inlined (this loop runs for every word looked at)
+        name_word = (first.isupper() or t == "&") and not ("-" in t and _LOWER_SUFFIXES.search(t)) \
+            and t.casefold() not in _MONTH_SET
         if name_word or (run and not pending and _NUMBERED.fullmatch(t)):
             run.extend(pending)
             pending = []
             run.append(w)
-            if w.possessive:
+            if len(t) > 2 and (t[-1] in "'’" or (t[-1] == "s" and t[-2] in "'’")):
                 yield run
                 run = []
         elif run and t in _JOINING:

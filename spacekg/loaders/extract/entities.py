@@ -12,7 +12,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
-from functools import cache
+from functools import cache, lru_cache
 
 from spacekg.loaders.extract.discovery import Candidate, Known, acronym_definitions, discover, title_cue
 from spacekg.loaders.extract.gazetteer import Gazetteer, NameMatch, Token, tokenize
@@ -81,14 +81,15 @@ class RecordContext:
         names: list[tuple[str, str, str]] = []
         record_text = "\n".join(texts)
         base_matches: dict[str, list[NameMatch]] = {}
+        entities = base.entities
         for text in texts:
             quantities = context.quantities.setdefault(text, extract_quantities(text))
             tokens = context.tokens.setdefault(text, tokenize(text))
             matches = base_matches[text] = base.find(tokens)
-            known = [Known(m.start, m.end, base.entities[m.keys[0]].cls, m.kind) for m in matches]
+            known = [Known(m.start, m.end, entities[m.keys[0]].cls, m.kind) for m in matches]
             spans: list[tuple[int, int, str]] = [(m.start, m.end, m.keys[0]) for m in matches if len(m.keys) == 1]
             for c in discover(text, known, [(q.start, q.end) for q in quantities], record_text):
-                key = slugify(c.label)
+                key = _key_of(c.label)
                 if key in base.entities or base.lookup(c.label):
                     continue  # a known entity written differently: not a new one
                 if key not in minted:
@@ -116,6 +117,11 @@ class RecordContext:
     def holder_of(self, title: str) -> str | None:
         holders = self.title_holders.get(_norm_title(title), set())
         return next(iter(holders)) if len(holders) == 1 else None
+
+
+@lru_cache(maxsize=65_536)  # a corpus names the same new entities in many records
+def _key_of(label: str) -> str:
+    return slugify(label)
 
 
 def _minted_entity(key: str, c: Candidate) -> ReferenceEntity:
@@ -191,6 +197,12 @@ def _mention(context: RecordContext, key: str, text: str, start: int, end: int, 
                    known=not e.minted, reason=reason, form=form)
 
 
+# what tells a bare title ("the Prime Minister") from one before a name or an "of"
+_NAME_AFTER = re.compile(r"\s+(?:[A-Z]\.\s*)*[A-Z][\w'’-]")
+_OF_AFTER = re.compile(r"\s+of\b")
+_THE_BEFORE = re.compile(r"\bthe$", re.IGNORECASE)
+
+
 def find_mentions(text: str, context: RecordContext, tokens: list[Token] | None = None) -> list[Mention]:
     """Every entity mention in `text`, in text order, each with its span and the reason."""
     if tokens is None:
@@ -223,10 +235,10 @@ def find_mentions(text: str, context: RecordContext, tokens: list[Token] | None 
         if any(s <= t.start() < e for s, e in covered):
             continue
         rest = text[t.end():]
-        if re.match(r"\s+(?:[A-Z]\.\s*)*[A-Z][\w'’-]", rest) or re.match(r"\s+of\b", rest):
+        if _NAME_AFTER.match(rest) or _OF_AFTER.match(rest):
             continue  # "Prime Minister Someone" or "President of X": not a bare title
         before = text[:t.start()].rstrip()
-        if not re.search(r"\bthe$", before, re.IGNORECASE):
+        if not _THE_BEFORE.search(before):
             continue
         holder = context.holder_of(t.group())
         if holder:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from functools import lru_cache
 from itertools import compress
 from operator import itemgetter
 from typing import NamedTuple
@@ -22,8 +22,9 @@ __all__ = ["Gazetteer", "NameMatch", "Token", "tokenize"]
 
 # "U.S." stays one token; "Japan's" is "Japan" + "'s"; "Chang'e" stays whole; any other
 # non-space character is a token of its own.
-_TOKEN = re.compile(r"(?:[A-Za-z]\.){2,}|\w+(?:['’](?!s\b)\w+)*|['’]s\b|\S")
+# Hyphens are no tokens (they join, not split, names): `re` skips them like white space.
 _HYPHENS = frozenset("-‐‑–—")
+_TOKEN = re.compile(rf"(?:[A-Za-z]\.){{2,}}|\w+(?:['’](?!s\b)\w+)*|['’]s\b|[^\s{re.escape(''.join(sorted(_HYPHENS)))}]")
 _ACRONYM = re.compile(r"^(?=.*[A-Z0-9])[^a-z]*$|^[A-Z][a-z]?[A-Z]")  # NASA, U.S., NSpC, SpaceX-like mixed caps
 
 
@@ -34,28 +35,36 @@ class Token(NamedTuple):
 
 
 _STARTS_MEMO_SIZE = 200_000
+_NAMES_MEMO_SIZE = 65_536
 _END = ""  # the trie key under which a node holds the name ending there (no token is empty)
 _text_of = itemgetter(0)
-_new_token = tuple.__new__  # building tokens is the hottest loop of extraction: skip __new__'s Python frame
+_new_token = tuple.__new__  # building tokens (and matches) is the hottest loop of extraction: skip __new__'s Python frame
 
 
 def tokenize(text: str) -> list[Token]:
     """Word tokens with their character spans; hyphens are dropped (they join, not split, names)."""
     # the tokens as strings (no match objects), each found again from the end of the one
-    # before: only white space lies between two tokens
+    # before: only white space and hyphens lie between two tokens, and no token starts with either
     tokens = []
     find, end = text.find, 0
     for word in _TOKEN.findall(text):
         start = find(word, end)
         end = start + len(word)
-        if word not in _HYPHENS:
-            tokens.append(_new_token(Token, (word, start, end)))
+        tokens.append(_new_token(Token, (word, start, end)))
     return tokens
 
 
-@dataclass(frozen=True, slots=True)
-class NameMatch:
-    """A name found in the text; ``keys`` has several entities when the name is ambiguous."""
+@lru_cache(maxsize=_NAMES_MEMO_SIZE)
+def _words_of(name: str) -> tuple[str, ...]:
+    """The token texts of a name: every record's layer adds and looks up names, and a corpus
+    names the same entities (companies, people, programs) in many records."""
+    return tuple(t.text for t in tokenize(name))
+
+
+class NameMatch(NamedTuple):
+    """A name found in the text; ``keys`` has several entities when the name is ambiguous.
+    A named tuple, not a frozen dataclass: built for every name of every sentence, and a tuple
+    is built without one ``object.__setattr__`` per field."""
 
     keys: tuple[str, ...]
     kind: str  # "name", "acronym" or "demonym"
@@ -109,7 +118,7 @@ class Gazetteer:
 
     def _add(self, name: str, key: str, kind: str) -> None:
         self._starts = {}
-        tokens = tuple(t.text for t in tokenize(name))
+        tokens = _words_of(name)
         if not tokens:
             return
         if kind == "acronym" or len(tokens) == 1:
@@ -156,7 +165,7 @@ class Gazetteer:
 
     def lookup(self, name: str) -> tuple[str, ...]:
         """The keys of the entities `name` is exactly a name of (empty when none)."""
-        words = tuple(t.text for t in tokenize(name))
+        words = _words_of(name)
         hit = self._hit(words, tuple(w.casefold() for w in words)) if words else None
         return tuple(sorted(hit)) if hit else ()
 
@@ -233,7 +242,7 @@ class Gazetteer:
             kinds = set(hit.values())
             kind = "demonym" if kinds == {"demonym"} else ("acronym" if "acronym" in kinds else "name")
             last = i + best - 1
-            matches.append(NameMatch(tuple(sorted(hit)), kind, i, last, tokens[i].start, tokens[last].end))
+            matches.append(_new_token(NameMatch, (tuple(sorted(hit)), kind, i, last, tokens[i].start, tokens[last].end)))
             i += best
         return matches
 

@@ -71,6 +71,25 @@ def _head_titles() -> str:
     return "|".join(sorted((re.escape(t.text) for t in titles().values() if t.role == "head"), key=len, reverse=True))
 
 
+@cache
+def _head_of() -> re.Pattern[str]:
+    """ "the chief executive of (the)", "as director at": a head title, then its organization."""
+    return re.compile(rf"(?i)(?:^|\bthe\s+|\bas\s+)(?:[\w-]+\s+){{0,2}}?(?:{_head_titles()})\s+(?:of|at)\s+(?:the\s+)?$")
+
+
+# the cues `_from_title` and `_from_description` read around a person, compiled once
+_OF_AFTER = re.compile(r"\s+of\s+(?:the\s+)?")
+_ORG_TITLE_GAP = re.compile(r"(?:['’]s)?\s+(?:[a-z][\w-]*\s+){0,2}")
+_FORMER_BEFORE = re.compile(r"(?i)\b(?:former|ex-)\s*$")
+_SENTENCE_END = re.compile(r"[.;](?:\s|$)")
+_SEGMENT_BREAK = re.compile(r",\s*|\s+and\s+(?=(?:a|an|the|former|previously|now|currently|is|was|has)\b)"
+                            r"|\s+(?=who\s)")
+_OWNED_TITLE = re.compile(r"['’]s?\s+(?:[\w-]+\s+){0,2}?(?P<t>[\w-]+(?:\s+[\w-]+)?)\s*$")
+_SERVED_AT = re.compile(r"(?i)^(?:who\s+)?(?:worked|served)\s+(?:at|with|for|in)\b")
+_STOP = re.compile(r"[.;]")
+_PREPOSITION_END = re.compile(r"(?i)\b(?:at|with|of|on|for|in)\s+(?:the\s+)?$")
+
+
 @dataclass(frozen=True)
 class _Verb:
     predicate: str
@@ -191,7 +210,7 @@ def _from_title(text: str, person: Mention, mentions: list[Mention], context: Re
     t = _title_before(text, person.start)
     title = titles().get(t.group().casefold()) if t else None
     if t is None:  # "Brian Weeden of the Secure World Foundation"
-        of = re.match(r"\s+of\s+(?:the\s+)?", text[person.end:])
+        of = _OF_AFTER.match(text[person.end:])
         org = next((m for m in mentions if of and m.start == person.end + of.end() and m.cls in _ORGS), None)
         return [Fact(person.key, "org:memberOf", org.key, person.start, org.end)] if org else []
     if title is None or title.role == "none":
@@ -200,12 +219,12 @@ def _from_title(text: str, person: Mention, mentions: list[Mention], context: Re
     holders = _ORGS | ({EntityClass.COUNTRY} if title.scope == "country" else set())
     # "<Org> <Title> <Name>" (adjectives may stand between: "KARI senior researcher")
     org = next((m for m in reversed(mentions) if m.end <= t.start() and m.cls in holders
-                and re.fullmatch(r"(?:['’]s)?\s+(?:[a-z][\w-]*\s+){0,2}", text[m.end:t.start()])), None)
-    after = re.match(r"\s+of\s+(?:the\s+)?", text[person.end:])
+                and _ORG_TITLE_GAP.fullmatch(text[m.end:t.start()])), None)
+    after = _OF_AFTER.match(text[person.end:])
     if org is None and after:  # "<Title> <Name> of <Org>"
         org = next((m for m in mentions if m.start == person.end + after.end() and m.cls in holders), None)
     if org is not None:
-        if re.search(r"(?i)\b(?:former|ex-)\s*$", text[:org.start]):  # "former MBRSC engineer Hamad Al Kaabi"
+        if _FORMER_BEFORE.search(text[:org.start]):  # "former MBRSC engineer Hamad Al Kaabi"
             predicate = "skg:formerMemberOf"
         return [Fact(person.key, predicate, org.key, min(org.start, t.start()), max(person.end, org.end))]
     if title.scope == "country" and title.role == "head" and context.entity(person.key).country:
@@ -233,11 +252,10 @@ def _title_opening(segment: str) -> bool:
 def _segments(text: str, start: int) -> list[tuple[int, int]]:
     """The clauses after a name, up to the end of the sentence: split at commas, at
     semicolons and at "and" before a new description ("… and a senior associate …")."""
-    end_match = re.search(r"[.;](?:\s|$)", text[start:])
+    end_match = _SENTENCE_END.search(text[start:])
     end = start + end_match.start() if end_match else len(text)
     cuts = [start]
-    for sep in re.finditer(r",\s*|\s+and\s+(?=(?:a|an|the|former|previously|now|currently|is|was|has)\b)"
-                           r"|\s+(?=who\s)", text[start:end]):
+    for sep in _SEGMENT_BREAK.finditer(text[start:end]):
         cuts.append(start + sep.start())
         cuts.append(start + sep.end())
     cuts.append(end)
@@ -246,15 +264,14 @@ def _segments(text: str, start: int) -> list[tuple[int, int]]:
 
 def _from_description(text: str, person: Mention, mentions: list[Mention]) -> list[Fact]:
     facts = []
-    heads = _head_titles()
+    heads = _head_of()
     for index, (s, e) in enumerate(_segments(text, person.end)):
         segment = text[s:e].strip()
         if not segment:
             continue
         opening = _DESCRIBES.match(segment) or _title_opening(segment)
         orgs = [m for m in mentions if s <= m.start and m.end <= e and m.cls in _ORGS]
-        owned = orgs and orgs[0].start == s + (len(text[s:e]) - len(text[s:e].lstrip())) and re.match(
-            r"['’]s?\s+(?:[\w-]+\s+){0,2}?(?P<t>[\w-]+(?:\s+[\w-]+)?)\s*$", text[orgs[0].end:e])
+        owned = orgs and orgs[0].start == s + (len(text[s:e]) - len(text[s:e].lstrip())) and _OWNED_TITLE.match(text[orgs[0].end:e])
         if owned:  # "Thabo Mokoena, SANSA's chief executive, …"
             title = _title_in(owned.group("t"))
             if title is not None and title.role != "none":
@@ -270,13 +287,11 @@ def _from_description(text: str, person: Mention, mentions: list[Mention]) -> li
         org = orgs[0]
         before = text[s:org.start]
         # "previously served at X", "worked at X before joining": past employment
-        former = bool(_FORMER.search(before)) or bool(re.search(r"(?i)^(?:who\s+)?(?:worked|served)\s+(?:at|with|for|in)\b",
-                                                                  before.strip()))
-        leads = _LEAD_VERB.search(before) or re.search(
-            rf"(?i)(?:^|\bthe\s+|\bas\s+)(?:[\w-]+\s+){{0,2}}?(?:{heads})\s+(?:of|at)\s+(?:the\s+)?$", before.strip() + " ")
+        former = bool(_FORMER.search(before)) or bool(_SERVED_AT.search(before.strip()))
+        leads = _LEAD_VERB.search(before) or heads.search(before.strip() + " ")
         if leads:
             predicate = "skg:formerMemberOf" if former else "org:headOf"
-        elif _ROLE.search(before) or re.search(r"(?i)\b(?:at|with|of|on|for|in)\s+(?:the\s+)?$", before):
+        elif _ROLE.search(before) or _PREPOSITION_END.search(before):
             predicate = "skg:formerMemberOf" if former else "org:memberOf"
         else:
             continue
@@ -290,8 +305,8 @@ def _meetings(text: str, mentions: list[Mention]) -> list[Fact]:
     for verb in _MEET.finditer(text):
         if actors is None:
             actors = [m for m in mentions if _is(m, _ACTORS)]
-        left = [m for m in actors if m.end <= verb.start() and not re.search(r"[.;]", text[m.end:verb.start()])]
-        right = [m for m in actors if m.start >= verb.end() and not re.search(r"[.;]", text[verb.end():m.start])]
+        left = [m for m in actors if m.end <= verb.start() and not _STOP.search(text[m.end:verb.start()])]
+        right = [m for m in actors if m.start >= verb.end() and not _STOP.search(text[verb.end():m.start])]
         if not left or not right:
             continue
         subject = next((m for m in left if m.cls is EntityClass.PERSON), left[0])
