@@ -420,12 +420,7 @@ def project(store: Store, projection: str = "entities", *, max_rank: int | None 
         graph = nx.Graph()
         for iri in sorted(mentions, key=_node_id):
             graph.add_nodes_from([entity_node(iri)])
-        pairs: dict[tuple[str, str], set[str]] = defaultdict(set)
-        for a, es in mentioned.items():
-            ordered = sorted(es, key=_node_id)
-            for i, u in enumerate(ordered):
-                for v in ordered[i + 1:]:
-                    pairs[(u, v)].add(a)
+        pairs = _comention_pairs(mentioned, _node_id)
         for (u, v), support in sorted(pairs.items(), key=lambda kv: (_node_id(kv[0][0]), _node_id(kv[0][1]))):
             best, ids = _evidence(support, assertions, _node_id)
             graph.add_edge(_node_id(u), _node_id(v), label="co-mentioned", weight=len(ids),
@@ -442,6 +437,21 @@ def project(store: Store, projection: str = "entities", *, max_rank: int | None 
                            best_rank=assertions[a].rank, assertions=[u])
     _declare(graph, projection, filters)
     return graph
+
+
+def _comention_pairs(mentioned: Mapping[str, set[str]],
+                     node_id: Callable[[str], str]) -> dict[tuple[str, str], set[str]]:
+    """(entity, entity) → the kept assertions that mention both, the pair ordered by node id.
+
+    Built from the mention rows (every mention of the store is read once); the one place to
+    change should the store keep co-mention pairs of its own (a summary graph)."""
+    pairs: dict[tuple[str, str], set[str]] = defaultdict(set)
+    for a, es in mentioned.items():
+        ordered = sorted(es, key=node_id)
+        for i, u in enumerate(ordered):
+            for v in ordered[i + 1:]:
+                pairs[(u, v)].add(a)
+    return pairs
 
 
 def _entities_graph(store: Store, assertions: Mapping[str, _Assertion], entities: Mapping[str, _Entity],
