@@ -15,6 +15,9 @@ the property, so ``skg:evidenceRank`` leaves as ``xsd:positiveInteger`` per SPEC
 
 from __future__ import annotations
 
+import io
+import re
+from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cache
@@ -42,6 +45,13 @@ class Exporter:
     rdf_format: ox.RdfFormat
 
     def export(self, store: Store, output: BinaryIO) -> None:
+        if self.rdf_format == ox.RdfFormat.N_QUADS and _is_oxigraph(store):
+            # Oxigraph writes its own dump (Rust, no Python per quad); the declared datatypes
+            # are restored on its text, line-anchored, a megabyte at a time (same bytes).
+            restoring = _RestoringDatatypes(output)
+            store.dump(restoring, format=ox.RdfFormat.N_QUADS)
+            restoring.close()
+            return
         quads = map(_with_declared_datatype, store.quads())
         if self.rdf_format.supports_datasets:
             ox.serialize(quads, output, format=self.rdf_format, prefixes=PREFIXES)
@@ -56,6 +66,80 @@ def declared_ranges() -> dict[ox.NamedNode, ox.NamedNode]:
     return {q.subject: q.object for q in ontology_quads()
             if q.predicate == RDFS.range and isinstance(q.object, ox.NamedNode) and q.object.value.startswith(str(XSD))
             and isinstance(q.subject, ox.NamedNode)}
+
+
+def _is_oxigraph(store: Store) -> bool:
+    from spacekg.graph.oxigraph_store import OxigraphStore
+
+    return isinstance(store, OxigraphStore)
+
+
+_INTEGER_OBJECT = f'"^^<{XSD.integer.value}>'.encode()
+_LEXICAL = re.compile(rb'(?:[^"\\\n]|\\.)*')  # a literal's text between its quotes, as N-Quads escapes it
+
+
+@cache
+def _nquads_datatypes() -> dict[bytes, bytes]:
+    """``<predicate>`` → ``<datatype>`` in N-Quads spelling, for `_with_declared_datatype`."""
+    return {f"<{p.value}>".encode(): f"<{d.value}>".encode() for p, d in declared_ranges().items() if d != XSD.integer}
+
+
+def _restore_datatypes(text: bytes) -> bytes:
+    """Whole N-Quads lines with the declared datatype back on each ``xsd:integer`` object of a
+    predicate that declares another (what `_with_declared_datatype` does to a quad).
+
+    Only the ``"^^<xsd:integer>`` occurrences are visited (a C-level search); each one is
+    checked to be its line's object literal, right after the predicate (subjects and
+    predicates hold no space in N-Quads), so a literal's text can never match.
+    """
+    declared = _nquads_datatypes()
+    pieces: list[bytes] = []
+    done = 0
+    at = text.find(_INTEGER_OBJECT)
+    while at >= 0:
+        line = text.rfind(b"\n", 0, at) + 1
+        subject_end = text.find(b" ", line, at)
+        predicate_end = text.find(b" ", subject_end + 1, at)
+        datatype = declared.get(text[subject_end + 1:predicate_end]) if predicate_end > 0 else None
+        if (datatype is not None and text[predicate_end + 1:predicate_end + 2] == b'"'
+                and _LEXICAL.fullmatch(text, predicate_end + 2, at) is not None):
+            pieces += (text[done:at + 3], datatype)
+            done = at + len(_INTEGER_OBJECT)
+        at = text.find(_INTEGER_OBJECT, at + len(_INTEGER_OBJECT))
+    if not pieces:
+        return text
+    pieces.append(text[done:])
+    return b"".join(pieces)
+
+
+class _RestoringDatatypes(io.RawIOBase):
+    """A binary stream that restores declared datatypes in the N-Quads written to it, whole
+    lines at a time, and passes them on to `output`."""
+
+    def __init__(self, output: BinaryIO, chunk: int = 1 << 20) -> None:
+        super().__init__()
+        self._output, self._chunk, self._pending = output, chunk, bytearray()
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, data: bytes) -> int:  # type: ignore[override]
+        self._pending += data
+        if len(self._pending) >= self._chunk:
+            end = self._pending.rfind(b"\n") + 1
+            if end:
+                self._emit(bytes(self._pending[:end]))
+                del self._pending[:end]
+        return len(data)
+
+    def _emit(self, text: bytes) -> None:
+        self._output.write(_restore_datatypes(text))
+
+    def close(self) -> None:
+        if not self.closed and self._pending:
+            self._emit(bytes(self._pending))
+            self._pending.clear()
+        super().close()
 
 
 def _with_declared_datatype(quad: ox.Quad) -> ox.Quad:

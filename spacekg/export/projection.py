@@ -223,13 +223,19 @@ def _entities(store: Store, entity_classes: set[str], subclasses: Mapping[str, s
     return entities
 
 
-def _assertions(store: Store) -> dict[str, _Assertion]:
+def _assertions(store: Store, *, full: bool = True) -> dict[str, _Assertion]:
+    """Every assertion with its rank; with `full`, also its record, text, negation and
+    modality (the assertions projection and the record filter need them; reading the text
+    of every assertion is most of the time of a large store's comention projection)."""
     out: dict[str, _Assertion] = {}
-    for row in _rows(store, "assertions"):
+    for row in _rows(store, "assertions" if full else "ranks"):
         iri = row["assertion"].value
         try:
             rank = int(row["rank"].value)
         except (TypeError, ValueError):
+            continue
+        if not full:
+            out[iri] = _Assertion(iri=iri, rank=rank, record=None, source=None, text="", negated=None, modality=None)
             continue
         negated = row["negated"]
         out[iri] = _Assertion(
@@ -298,13 +304,19 @@ def _kept_assertions(assertions: dict[str, _Assertion], filters: Filters) -> dic
 # Building the graph
 
 
-def _node_id(iri: str) -> str:
-    return compact(iri)
+class _NodeIds(dict[str, str]):
+    """IRI → node id (its compact form), each worked out once per projection: a large
+    store's projection asks for the same few thousand entities hundreds of thousands of times."""
+
+    def __missing__(self, iri: str) -> str:
+        node = self[iri] = compact(iri)
+        return node
 
 
-def _evidence(ids: Iterable[str], assertions: Mapping[str, _Assertion]) -> tuple[int, list[str]]:
+def _evidence(ids: Iterable[str], assertions: Mapping[str, _Assertion],
+              node_id: Callable[[str], str]) -> tuple[int, list[str]]:
     ordered = sorted(ids, key=lambda i: (assertions[i].rank, i))
-    return assertions[ordered[0]].rank, [_node_id(i) for i in ordered]
+    return assertions[ordered[0]].rank, [node_id(i) for i in ordered]
 
 
 def _entity_data(e: _Entity, mentions: int, best_rank: int | None) -> dict:
@@ -383,7 +395,8 @@ def project(store: Store, projection: str = "entities", *, max_rank: int | None 
     if classes:
         keep = _resolve_classes(classes, entity_classes, subclasses)
         entities = {i: e for i, e in entities.items() if e.classes & keep}
-    all_assertions = _assertions(store)
+    all_assertions = _assertions(store, full=projection == "assertions" or record is not None)
+    _node_id = _NodeIds().__getitem__
     assertions = _kept_assertions(all_assertions, filters)
 
     mentioned: dict[str, set[str]] = defaultdict(set)  # assertion → entities
@@ -402,19 +415,14 @@ def project(store: Store, projection: str = "entities", *, max_rank: int | None 
         return _node_id(iri), _entity_data(entities[iri], len(mentions.get(iri, ())), best)
 
     if projection == "entities":
-        graph = _entities_graph(store, assertions, entities, entity_node)
+        graph = _entities_graph(store, assertions, entities, entity_node, _node_id)
     elif projection == "comention":
         graph = nx.Graph()
         for iri in sorted(mentions, key=_node_id):
             graph.add_nodes_from([entity_node(iri)])
-        pairs: dict[tuple[str, str], set[str]] = defaultdict(set)
-        for a, es in mentioned.items():
-            ordered = sorted(es, key=_node_id)
-            for i, u in enumerate(ordered):
-                for v in ordered[i + 1:]:
-                    pairs[(u, v)].add(a)
+        pairs = _comention_pairs(mentioned, _node_id)
         for (u, v), support in sorted(pairs.items(), key=lambda kv: (_node_id(kv[0][0]), _node_id(kv[0][1]))):
-            best, ids = _evidence(support, assertions)
+            best, ids = _evidence(support, assertions, _node_id)
             graph.add_edge(_node_id(u), _node_id(v), label="co-mentioned", weight=len(ids),
                            predicate="skg:mentions", best_rank=best, assertions=ids)
     else:  # assertions
@@ -431,8 +439,24 @@ def project(store: Store, projection: str = "entities", *, max_rank: int | None 
     return graph
 
 
+def _comention_pairs(mentioned: Mapping[str, set[str]],
+                     node_id: Callable[[str], str]) -> dict[tuple[str, str], set[str]]:
+    """(entity, entity) → the kept assertions that mention both, the pair ordered by node id.
+
+    Built from the mention rows (every mention of the store is read once); the one place to
+    change should the store keep co-mention pairs of its own (a summary graph)."""
+    pairs: dict[tuple[str, str], set[str]] = defaultdict(set)
+    for a, es in mentioned.items():
+        ordered = sorted(es, key=node_id)
+        for i, u in enumerate(ordered):
+            for v in ordered[i + 1:]:
+                pairs[(u, v)].add(a)
+    return pairs
+
+
 def _entities_graph(store: Store, assertions: Mapping[str, _Assertion], entities: Mapping[str, _Entity],
-                    entity_node: Callable[[str, Iterable[str]], tuple[str, dict]]) -> nx.MultiDiGraph:
+                    entity_node: Callable[[str, Iterable[str]], tuple[str, dict]],
+                    _node_id: Callable[[str], str]) -> nx.MultiDiGraph:
     symmetric = {row["property"].value for row in _rows(store, "properties")}
     edges: dict[tuple[str, str, str], _Edge] = {}
 
@@ -462,7 +486,7 @@ def _entities_graph(store: Store, assertions: Mapping[str, _Assertion], entities
     for iri in sorted(evidence, key=_node_id):
         graph.add_nodes_from([entity_node(iri, evidence[iri])])
     for e in sorted(edges.values(), key=lambda e: (_node_id(e.source), _node_id(e.target), e.predicate)):
-        best, ids = _evidence(e.assertions, assertions)
+        best, ids = _evidence(e.assertions, assertions, _node_id)
         data: dict = {"label": e.label, "weight": len(ids), "predicate": e.predicate, "best_rank": best,
                       "assertions": ids, "symmetric": not e.directed}
         if e.fiscal_years:

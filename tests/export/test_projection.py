@@ -109,6 +109,15 @@ def test_record_filter_accepts_file_name_slug_or_iri(shipped_store):
         assert got.number_of_nodes() == full.number_of_nodes()
 
 
+@pytest.mark.parametrize("name", ["entities", "comention"])
+def test_record_filter_on_a_network_of_entities_keeps_that_records_network(shipped_store, name):
+    # without --record these projections read only the ranks of the assertions; with it, their records too
+    whole, one = project(shipped_store, name), project(shipped_store, name, record="us-japan-space-partnership")
+    assert one.number_of_edges() > 0
+    assert list(one.nodes(data=True)) == list(whole.nodes(data=True))
+    assert list(one.edges(data=True)) == list(whole.edges(data=True))
+
+
 @pytest.mark.parametrize("kwargs, message", [
     ({"projection": "people"}, "unknown projection"),
     ({"classes": ["Spaceship"]}, "no such entity class"),
