@@ -18,7 +18,8 @@ from __future__ import annotations
 import io
 import re
 from collections import defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -235,17 +236,29 @@ def export(store: Store, output: BinaryIO | str | Path, *, format: str, projecti
     except KeyError:
         raise ExportError(f"unknown export format {format!r}; choose one of {', '.join(EXPORTERS)}") from None
     if isinstance(exporter, GraphExporter):
-        exporter.export(store, output, projection=projection, max_rank=max_rank, classes=classes, record=record)
+        with _writing(output):
+            exporter.export(store, output, projection=projection, max_rank=max_rank, classes=classes, record=record)
         return
     if projection is not None or max_rank is not None or classes or record is not None:
         networks = ", ".join(n for n, e in EXPORTERS.items() if isinstance(e, GraphExporter))
         raise ExportError(f"--projection, --max-rank, --class and --record choose a network; use them with "
                           f"--format {networks}, not {format} (which writes every quad)")
-    if isinstance(output, (str, Path)):
-        with _open_for_writing(Path(output)) as fh:
-            exporter.export(store, fh)
-    else:
-        exporter.export(store, output)
+    with _writing(output):
+        if isinstance(output, (str, Path)):
+            with _open_for_writing(Path(output)) as fh:
+                exporter.export(store, fh)
+        else:
+            exporter.export(store, output)
+
+
+@contextmanager
+def _writing(output: BinaryIO | str | Path) -> Iterator[None]:
+    """A failed write (a full disk, a closed pipe) as an ExportError naming the output."""
+    try:
+        yield
+    except OSError as exc:
+        name = output if isinstance(output, (str, Path)) else getattr(output, "name", "the output")
+        raise ExportError(f"cannot write {name}: {exc.strerror or exc}") from exc
 
 
 def plot(store: Store, output: str | Path, *, projection: str = "entities", max_rank: int | None = None,

@@ -471,4 +471,5 @@ def write_gexf(graph: nx.Graph, output: BinaryIO, *, description: str | None = N
         if buffer:
             output.write("".join(buffer).encode("utf-8"))
     except OSError as exc:
-        raise ExportError(f"cannot write the GEXF file: {exc.strerror or exc}; check the disk and the path") from exc
+        name = getattr(output, "name", "the GEXF file")
+        raise ExportError(f"cannot write {name}: {exc.strerror or exc}; check the disk and the path") from exc

@@ -171,8 +171,9 @@ class OxigraphStore:
         """Write the dataset in a quad format (TriG, N-Quads, JSON-LD)."""
         try:
             self._store.dump(output, format=format, prefixes=dict(prefixes or {}) or None)
-        except OSError as exc:
-            raise StoreError(f"cannot read the store {self.location}: {exc}") from exc
+        except OSError as exc:  # reading the store or writing the output (a full disk, a closed pipe)
+            raise StoreError(f"cannot dump the store {self.location} to {getattr(output, 'name', 'the output')}: "
+                             f"{exc}") from exc
 
     def __len__(self) -> int:
         return len(self._store)

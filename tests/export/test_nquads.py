@@ -55,3 +55,25 @@ def test_datatypes_are_restored_whatever_the_chunk_boundaries(shipped_store):
         shipped_store.dump(restoring, format=ox.RdfFormat.N_QUADS)
         restoring.close()
         assert out.getvalue() == expected, chunk
+
+
+class FullDisk(io.BytesIO):
+    name = "out.nq"
+
+    def write(self, data):  # noqa: ARG002
+        raise OSError(28, "No space left on device")
+
+
+@pytest.mark.parametrize("format", ["nquads", "trig", "gexf"])
+def test_an_output_that_cannot_be_written_is_named_in_the_error(format, shipped_store):
+    from spacekg.errors import SpacekgError
+
+    with pytest.raises(SpacekgError, match=r"out\.nq: .*No space left on device"):
+        export(shipped_store, FullDisk(), format=format)
+
+
+def test_a_dump_that_fails_midway_names_store_and_output(shipped_store):
+    from spacekg.errors import StoreError
+
+    with pytest.raises(StoreError, match=r"cannot dump the store .* to out\.nq: .*No space left"):
+        shipped_store.dump(FullDisk(), format=ox.RdfFormat.N_QUADS)
