@@ -182,7 +182,7 @@ def record_quads(record: AssertionRecord, extractions: Sequence[Extraction]) -> 
     """The quads of one record: its description, assertions and their graphs (the entities
     it mints are described once per build by `minted_entity_quads`)."""
     rec = record_iri(record.name)
-    mentioned: list[tuple[ox.NamedNode, int, int, bool, dict[ox.NamedNode, int]]] = []
+    mentioned: list[tuple[ox.NamedNode, int, list[ox.NamedNode]]] = []
     yield ox.Quad(rec, RDF.type, SKG.AssertionRecord, _DEFAULT)
     yield ox.Quad(rec, SKG.summary, _string(record.summary), _DEFAULT)
     yield ox.Quad(rec, DCTERMS.source, _string(record.source), _DEFAULT)
@@ -202,10 +202,7 @@ def record_quads(record: AssertionRecord, extractions: Sequence[Extraction]) -> 
         yield describe(PROV.wasDerivedFrom, rec)
         yield describe(SKG.negated, _TRUE if x.negated else _FALSE)
         yield describe(SKG.modality, SKG[x.modality.value])
-        begins: dict[ox.NamedNode, int] = {}
-        for m in x.mentions:
-            begins[entity_iri(m.key)] = min(m.start, begins.get(entity_iri(m.key), m.start))
-        mentioned.append((node, a.rank, a.line, x.negated, begins))
+        mentioned.append((node, a.rank, [entity_iri(m.key) for m in x.mentions]))
         for i, m in enumerate(x.mentions, start=1):
             yield describe(SKG.mentions, entity_iri(m.key))
             phrase = ox.NamedNode(f"{node.value}/mention/{i}")

@@ -32,6 +32,6 @@ INSERT DATA {
   GRAPH <https://w3id.org/spacekg/graph/summary> {
     <https://w3id.org/spacekg/graph/summary> a <https://w3id.org/spacekg/ontology#SummaryGraph> , <http://www.w3.org/ns/prov#Entity> ;
       <http://www.w3.org/2000/01/rdf-schema#label> "summary of the assertions"@en ;
-      <http://purl.org/dc/terms/description> "Derived data, recomputed by every build from the assertions' skg:mentions and skg:evidenceRank: per (entity, record) the record's assertions that mention the entity and their best evidence rank; per record its assertions and negated assertions; per entity the totals (assertions, records, best rank) rolled up from those. Not evidence itself: the assertions and their named graphs are."@en .
+      <http://purl.org/dc/terms/description> "Derived data, recomputed by every build from the assertions' skg:mentions and skg:evidenceRank: per (entity, record) the record's assertions that mention the entity and their best evidence rank; per entity the totals (assertions, records, best rank) rolled up from those. Not evidence itself: the assertions and their named graphs are."@en .
   }
 }
