@@ -6,7 +6,8 @@ Sizes from several result files are merged (a later file wins for a size it also
 generated part of docs/BENCHMARKS.md sits between two marker comments; the rest of the file
 (hand-written sections such as the GEXF writer benchmark) is kept as it is. ``--run NAME``
 renders a later run into a block of its own (markers and chart named after it), so an earlier
-run at all sizes stays beside a later one at fewer sizes.
+run at all sizes stays beside a later one at fewer sizes; ``--compare EARLIER.json`` then
+draws the two runs' query latencies side by side at the largest size both hold.
 """
 
 from __future__ import annotations
@@ -101,7 +102,44 @@ def chart(results: dict, path: Path) -> None:
     plt.close(fig)
 
 
-def tables(results: dict, run: str | None = None, chart_path: Path = CHART) -> str:
+def compare_chart(before: dict, after: dict, size: str, path: Path, labels: tuple[str, str]) -> None:
+    """p50 of every embedded named query at one size, an earlier run beside a later one
+    (a query stopped at its timeout is drawn at the timeout, hatched)."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    runs = [r["sizes"].get(size, {}).get("queries_embedded", {}).get("queries", {}) for r in (before, after)]
+    names = sorted(set(runs[0]) | set(runs[1]), reverse=True)
+    names = [n for n in names if any((r.get(n) or {}).get("p50_s") or "stopped" in ((r.get(n) or {}).get("error") or "")
+                                     for r in runs)]
+    fig, ax = plt.subplots(figsize=(9, 0.32 * len(names) + 1.5))
+    height = 0.4
+    for i, (run, label, colour) in enumerate(zip(runs, labels, ("#bbbbbb", "#1f77b4"))):
+        for j, name in enumerate(names):
+            q = run.get(name) or {}
+            stopped = (q.get("error") or "").startswith("stopped after")
+            value = q.get("p50_s") or (float(q["error"].split()[2]) if stopped else None)
+            if value is None:
+                continue
+            ax.barh(j + (i - 0.5) * height, value, height=height, color=colour, hatch="//" if stopped else None,
+                    edgecolor="black" if stopped else colour, label=label if j == 0 else None)
+    ax.set_yticks(range(len(names)), names, fontsize=8)
+    ax.set_xscale("log")
+    ax.axvline(2.0, color="grey", linestyle="--", linewidth=0.8)
+    ax.set_xlabel("p50 seconds (log); hatched: stopped at the timeout; dashed: the 2 s target")
+    ax.set_title(f"named queries at {size}, embedded Oxigraph: {labels[0]} and {labels[1]}", fontsize=10)
+    handles = [plt.Rectangle((0, 0), 1, 1, color=c) for c in ("#bbbbbb", "#1f77b4")]
+    ax.legend(handles, labels, fontsize=8, loc="lower right")
+    ax.grid(True, axis="x", which="both", linewidth=0.3)
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+
+
+def tables(results: dict, run: str | None = None, chart_path: Path = CHART,
+           chart_alt: str = "p50 latency of every named query against size") -> str:
     m = results["machine"] or {}
     sizes = results["sizes"]
     begin, end = markers(run)
@@ -133,6 +171,8 @@ def tables(results: dict, run: str | None = None, chart_path: Path = CHART) -> s
         x = e.get("extract")
         if x and "error" not in x:
             out.append(f"| {label} | {x['assertions']:,} | {_n(x['cpu_s'])} | {x['assertions_per_cpu_s']:,.0f} |")
+        elif not x:
+            out.append(f"| {label} | not run | | |")
     names = sorted({n for e in sizes.values() for n in e.get("queries_embedded", {}).get("queries", {})})
     out += ["", "### Named queries: p50 / p95 latency in ms (example parameters)", "",
             "Embedded = `spacekg query` on the on-disk store; server = the same store behind "
@@ -162,7 +202,7 @@ def tables(results: dict, run: str | None = None, chart_path: Path = CHART) -> s
             elif emb.get("p50_s") and _err(base.get("error")).startswith(">"):
                 ratio = f"> {float(_err(base['error']).split()[1]) / emb['p50_s']:,.1f}×"
         out.append(f"| {name} | {rows if rows is not None else '–'} | " + " | ".join(cells) + f" | {ratio} |")
-    out += ["", f"![p50 latency of every named query against size]({chart_path.relative_to(ROOT / 'docs')})", "",
+    out += ["", f"![{chart_alt}]({chart_path.relative_to(ROOT / 'docs')})", "",
             "### Exports (seconds, file size in MiB)", "",
             "| size | GEXF entities | GEXF comention | GraphML entities | GraphML comention | N-Quads |",
             "|---|---:|---:|---:|---:|---:|"]
@@ -190,12 +230,22 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("results", nargs="+", type=Path)
     parser.add_argument("--run", help="name of a later run rendered in a block of its own (e.g. session-4)")
+    parser.add_argument("--compare", type=Path, help="with --run: an earlier run's results; the chart sets "
+                                                     "the two runs' query latencies side by side at each size both hold")
+    parser.add_argument("--compare-name", help="the earlier run's name in the chart (default: its file name)")
     args = parser.parse_args(argv)
     results = merge(args.results)
     chart_path = CHART.with_name(f"{CHART.stem}-{args.run}.png") if args.run else CHART
-    chart(results, chart_path)
+    if args.run and args.compare:
+        earlier = merge([args.compare])
+        size = max(set(earlier["sizes"]) & set(results["sizes"]), key=_size_key)
+        compare_chart(earlier, results, size, chart_path, (args.compare_name or args.compare.stem, args.run))
+    else:
+        chart(results, chart_path)
     text = DOC.read_text(encoding="utf-8") if DOC.exists() else "# Benchmarks\n"
-    block = tables(results, args.run, chart_path)
+    alt = (f"p50 latency of every named query, {args.compare_name or args.compare.stem} beside {args.run}"
+           if args.run and args.compare else "p50 latency of every named query against size")
+    block = tables(results, args.run, chart_path, alt)
     begin, end = markers(args.run)
     if begin in text and end in text:
         text = text[:text.index(begin)] + block + text[text.index(end) + len(end):]
