@@ -227,8 +227,10 @@ def test_a_slow_query_times_out_and_frees_its_worker(shipped_store):
         started = time.monotonic()
         status, _, body = get(server, cartesian)
         assert status == 500 and body.decode().startswith("query timed out: the query did not finish within 0.5 s")
-        assert time.monotonic() - started < 5
-        assert server.wait_idle(10), "the worker did not stop at the deadline"
+        # the query alone would run for hours: a generous bound still tells "stopped at the deadline"
+        # from "ran on", and holds on a loaded machine (a 5 s bound failed once under load average 10)
+        assert time.monotonic() - started < 60
+        assert server.wait_idle(60), "the worker did not stop at the deadline"
         status, _, body = get(server, COUNT_ASSERTIONS, "text/csv")
         assert status == 200 and body.decode().split("\r\n")[1] == "60"
 
