@@ -36,7 +36,7 @@ from __future__ import annotations
 
 import os
 import tempfile
-from collections import Counter, deque
+from collections import Counter, defaultdict, deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
 from contextlib import ExitStack, contextmanager
@@ -78,6 +78,23 @@ class Chunk:
     files: int = 0
     error: tuple[str, str, int | None] | None = None  # (source, message, line) of a RecordError
     failure: str | None = None  # any other SpacekgError, as text
+
+
+@dataclass(frozen=True)
+class Staged:
+    """Where a chunk's N-Quads lie in a staging file, with its records and the entities it mints."""
+
+    path: str
+    start: int
+    end: int
+    names: list[str]  # record names
+    sources: list[str]  # record files
+    minted_keys: list[str]
+
+    def read(self) -> bytes:
+        with open(self.path, "rb") as data:
+            data.seek(self.start)
+            return data.read(self.end - self.start)
 
 
 PART_BYTES = 128 * 1024 * 1024  # a staging file this large is closed (and bulk-loaded); its worker starts another
@@ -203,7 +220,7 @@ def _build(files: Sequence[Path], store: Store, report: BuildReport, folder: str
     iris: dict[str, str] = {}  # record IRI → the first record name that gave it
     counts = MintedCounts()
     classes: dict[str, str] = {}
-    staged: list[tuple[str, int, int, list[str], list[str], list[str]]] = []  # span, names, sources, minted keys
+    staged: list[Staged] = []
     with ExitStack() as stack:
         loader = (stack.enter_context(_Loader(store)) if isinstance(store, OxigraphStore) and store.is_empty()
                   else None)
@@ -223,7 +240,7 @@ def _build(files: Sequence[Path], store: Store, report: BuildReport, folder: str
                     raise ValidationError(f"{source}: records {name!r} and {other!r} ({first_source[other]}) "
                                           f"get one IRI {record_iri(name)}, with two sources; rename one file; "
                                           "nothing was written")
-            staged.append((*chunk.staged, [name for name, _ in chunk.names], [source for _, source in chunk.names],
+            staged.append(Staged(*chunk.staged, [name for name, _ in chunk.names], [source for _, source in chunk.names],
                            list(chunk.minted.labels) if chunk.minted else []))
             if loader:
                 loader.staged(Path(chunk.staged[0]))
@@ -242,7 +259,7 @@ def _build(files: Sequence[Path], store: Store, report: BuildReport, folder: str
         report.entities_by_class = Counter(classes.values())
         minted = list(minted_quads_from_counts(counts))
         if validate:
-            _validate(pool, staged, counts, minted, workers)
+            _validate(pool, staged, minted, workers)
         shared = [*ontology_quads(), *minted]
         if loader is None:
             replace_staged(store, _parsed(staged), shared)
@@ -292,22 +309,25 @@ class _Loader:
         return self._loading.__exit__(*exc)
 
 
-def _validate(pool: ProcessPoolExecutor | None, staged: Sequence[tuple[str, int, int, list[str], list[str], list[str]]],
-              counts: MintedCounts, minted: Sequence[ox.Quad], workers: int) -> None:
+def _validate(pool: ProcessPoolExecutor | None, staged: Sequence[Staged], minted: Sequence[ox.Quad],
+              workers: int) -> None:
     """Validate what the build writes, once, with the minted entities as the whole build settles
-    them: their descriptions together, then each chunk's quads with the descriptions of the
-    entities it mints (checks never cross records otherwise). Raise `ValidationError` for the
-    first failure (input order); nothing has been written."""
-    from spacekg.graph.writer import minted_quads_from_counts
+    them (`minted`: their descriptions): the descriptions together, then each chunk's quads with
+    the descriptions of the entities it mints (checks never cross records otherwise). Raise
+    `ValidationError` for the first failure (input order); nothing has been written."""
+    from spacekg.graph.writer import entity_iri
     from spacekg.validate import validate_quads
 
     if minted:
         _raise_first([validate_quads(minted, source="minted entities")])
+    description: dict[ox.NamedNode, list[ox.Quad]] = defaultdict(list)  # minted entity → its quads
+    for q in minted:
+        description[q.subject].append(q)
 
-    def tasks() -> Iterator[tuple[str, int, int, bytes, list[str]]]:
-        for path, start, end, _, sources, keys in staged:
-            described = ox.serialize(list(minted_quads_from_counts(counts, keys)), format=ox.RdfFormat.N_QUADS)
-            yield path, start, end, described or b"", sources
+    def tasks() -> Iterator[tuple[Staged, bytes]]:
+        for chunk in staged:
+            described = [q for key in chunk.minted_keys for q in description[entity_iri(key)]]
+            yield chunk, ox.serialize(described, format=ox.RdfFormat.N_QUADS) or b""
 
     _raise_first(_in_order(pool, _validate_one, tasks(), 2 * workers))
 
@@ -318,19 +338,14 @@ def _raise_first(reports: Iterable[ValidationReport]) -> None:
             raise ValidationError(f"{checked.summary()}; nothing was written", report=checked)
 
 
-def _validate_one(staging: str, start: int, end: int, minted: bytes, sources: list[str]) -> ValidationReport:
+def _validate_one(chunk: Staged, minted: bytes) -> ValidationReport:
     """One chunk's staged quads plus the build's descriptions of the entities it mints (in a worker)."""
     from spacekg.validate import validate_nquads
 
-    with open(staging, "rb") as data:
-        data.seek(start)
-        return validate_nquads(data.read(end - start) + minted, sources)
+    return validate_nquads(chunk.read() + minted, chunk.sources)
 
 
-def _parsed(staged: Sequence[tuple[str, int, int, list[str], list[str], list[str]]]
-            ) -> Iterator[tuple[list[str], list[ox.Quad]]]:
+def _parsed(staged: Sequence[Staged]) -> Iterator[tuple[list[str], list[ox.Quad]]]:
     """Each staged chunk's record names and quads, read back from its staging file."""
-    for path, start, end, names, _, _ in staged:
-        with open(path, "rb") as data:
-            data.seek(start)
-            yield names, list(ox.parse(data.read(end - start), format=ox.RdfFormat.N_QUADS))
+    for chunk in staged:
+        yield chunk.names, list(ox.parse(chunk.read(), format=ox.RdfFormat.N_QUADS))
