@@ -14,6 +14,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import Enum
+from functools import lru_cache
 from typing import Literal
 
 __all__ = [
@@ -192,6 +193,7 @@ class Extraction:
     issues: list[Issue] = field(default_factory=list)
 
 
+@lru_cache(maxsize=65_536)  # a build slugs the same record and entity names over and over
 def slugify(text: str) -> str:
     """ASCII, lowercase words joined by '-': the local part of entity and record IRIs."""
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()

@@ -396,7 +396,7 @@ def project(store: Store, projection: str = "entities", *, max_rank: int | None 
         keep = _resolve_classes(classes, entity_classes, subclasses)
         entities = {i: e for i, e in entities.items() if e.classes & keep}
     all_assertions = _assertions(store, full=projection == "assertions" or record is not None)
-    _node_id = _NodeIds().__getitem__
+    node_id = _NodeIds().__getitem__
     assertions = _kept_assertions(all_assertions, filters)
 
     mentioned: dict[str, set[str]] = defaultdict(set)  # assertion → entities
@@ -412,26 +412,26 @@ def project(store: Store, projection: str = "entities", *, max_rank: int | None 
     def entity_node(iri: str, extra_evidence: Iterable[str] = ()) -> tuple[str, dict]:
         evidence = mentions.get(iri, set()) | set(extra_evidence)
         best = min((assertions[a].rank for a in evidence), default=None)
-        return _node_id(iri), _entity_data(entities[iri], len(mentions.get(iri, ())), best)
+        return node_id(iri), _entity_data(entities[iri], len(mentions.get(iri, ())), best)
 
     if projection == "entities":
-        graph = _entities_graph(store, assertions, entities, entity_node, _node_id)
+        graph = _entities_graph(store, assertions, entities, entity_node, node_id)
     elif projection == "comention":
         graph = nx.Graph()
-        for iri in sorted(mentions, key=_node_id):
+        for iri in sorted(mentions, key=node_id):
             graph.add_nodes_from([entity_node(iri)])
-        pairs = _comention_pairs(mentioned, _node_id)
-        for (u, v), support in sorted(pairs.items(), key=lambda kv: (_node_id(kv[0][0]), _node_id(kv[0][1]))):
-            best, ids = _evidence(support, assertions, _node_id)
-            graph.add_edge(_node_id(u), _node_id(v), label="co-mentioned", weight=len(ids),
+        pairs = _comention_pairs(mentioned, node_id)
+        for (u, v), support in sorted(pairs.items(), key=lambda kv: (node_id(kv[0][0]), node_id(kv[0][1]))):
+            best, ids = _evidence(support, assertions, node_id)
+            graph.add_edge(node_id(u), node_id(v), label="co-mentioned", weight=len(ids),
                            predicate="skg:mentions", best_rank=best, assertions=ids)
     else:  # assertions
         graph = nx.DiGraph()
-        kept = sorted((a for a in assertions if a in mentioned or not classes), key=_node_id)
-        nodes = [(_node_id(a), _assertion_data(assertions[a])) for a in kept]
+        kept = sorted((a for a in assertions if a in mentioned or not classes), key=node_id)
+        nodes = [(node_id(a), _assertion_data(assertions[a])) for a in kept]
         nodes += [entity_node(e) for e in mentions]
         graph.add_nodes_from(sorted(nodes, key=lambda n: n[0]))
-        edges = [(_node_id(a), _node_id(e), a) for a in kept for e in mentioned.get(a, ())]
+        edges = [(node_id(a), node_id(e), a) for a in kept for e in mentioned.get(a, ())]
         for u, v, a in sorted(edges):
             graph.add_edge(u, v, label="mentions", weight=1, predicate="skg:mentions",
                            best_rank=assertions[a].rank, assertions=[u])
@@ -456,13 +456,13 @@ def _comention_pairs(mentioned: Mapping[str, set[str]],
 
 def _entities_graph(store: Store, assertions: Mapping[str, _Assertion], entities: Mapping[str, _Entity],
                     entity_node: Callable[[str, Iterable[str]], tuple[str, dict]],
-                    _node_id: Callable[[str], str]) -> nx.MultiDiGraph:
+                    node_id: Callable[[str], str]) -> nx.MultiDiGraph:
     symmetric = {row["property"].value for row in _rows(store, "properties")}
     edges: dict[tuple[str, str, str], _Edge] = {}
 
     def add(a: str, s: str, p: str, o: str, label: str, predicate: str, fiscal_year: int | None = None) -> None:
         directed = p not in symmetric
-        if not directed and _node_id(o) < _node_id(s):
+        if not directed and node_id(o) < node_id(s):
             s, o = o, s
         edge = edges.setdefault((s, p, o), _Edge(s, o, predicate, label, directed))
         edge.assertions.add(a)
@@ -483,16 +483,16 @@ def _entities_graph(store: Store, assertions: Mapping[str, _Assertion], entities
     for e in edges.values():
         evidence[e.source] |= e.assertions
         evidence[e.target] |= e.assertions
-    for iri in sorted(evidence, key=_node_id):
+    for iri in sorted(evidence, key=node_id):
         graph.add_nodes_from([entity_node(iri, evidence[iri])])
-    for e in sorted(edges.values(), key=lambda e: (_node_id(e.source), _node_id(e.target), e.predicate)):
-        best, ids = _evidence(e.assertions, assertions, _node_id)
+    for e in sorted(edges.values(), key=lambda e: (node_id(e.source), node_id(e.target), e.predicate)):
+        best, ids = _evidence(e.assertions, assertions, node_id)
         data: dict = {"label": e.label, "weight": len(ids), "predicate": e.predicate, "best_rank": best,
                       "assertions": ids, "symmetric": not e.directed}
         if e.fiscal_years:
             years = sorted(e.fiscal_years)
             data["fiscal_years"] = years
             data["spells"] = [(y, y) for y in years]
-        graph.add_edge(_node_id(e.source), _node_id(e.target), key=e.predicate, **data)
+        graph.add_edge(node_id(e.source), node_id(e.target), key=e.predicate, **data)
     return graph
 

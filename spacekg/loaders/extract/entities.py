@@ -12,7 +12,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
-from functools import cache, lru_cache
+from functools import cache
 
 from spacekg.loaders.extract.discovery import Candidate, Known, acronym_definitions, discover, title_cue
 from spacekg.loaders.extract.gazetteer import Gazetteer, NameMatch, Token, tokenize
@@ -89,7 +89,7 @@ class RecordContext:
             known = [Known(m.start, m.end, entities[m.keys[0]].cls, m.kind) for m in matches]
             spans: list[tuple[int, int, str]] = [(m.start, m.end, m.keys[0]) for m in matches if len(m.keys) == 1]
             for c in discover(text, known, [(q.start, q.end) for q in quantities], record_text):
-                key = _key_of(c.label)
+                key = slugify(c.label)
                 if key in base.entities or base.lookup(c.label):
                     continue  # a known entity written differently: not a new one
                 if key not in minted:
@@ -117,11 +117,6 @@ class RecordContext:
     def holder_of(self, title: str) -> str | None:
         holders = self.title_holders.get(_norm_title(title), set())
         return next(iter(holders)) if len(holders) == 1 else None
-
-
-@lru_cache(maxsize=65_536)  # a corpus names the same new entities in many records
-def _key_of(label: str) -> str:
-    return slugify(label)
 
 
 def _minted_entity(key: str, c: Candidate) -> ReferenceEntity:
