@@ -105,6 +105,21 @@ def query_form(sparql: str) -> str:
     raise QueryError("SPARQL syntax error: no SELECT, ASK, CONSTRUCT or DESCRIBE in the query")
 
 
+def _group_end(tokens: list[tuple[int, str]], first: int) -> int | None:
+    """Index of the token closing the brace group that `tokens[first]` opens (nested groups
+    counted), or None when the text never closes it."""
+    depth = 0
+    for k in range(first, len(tokens)):
+        token = tokens[k][1]
+        if token == "{":
+            depth += 1
+        elif token == "}":
+            depth -= 1
+            if depth == 0:
+                return k
+    return None
+
+
 def _group_start(sparql: str) -> int:
     """Offset of the ``{`` that opens the query's top-level WHERE group."""
     tokens = list(_tokens(sparql))
@@ -119,12 +134,8 @@ def _group_start(sparql: str) -> int:
             raise QueryError("parameters cannot be bound in the short form 'CONSTRUCT WHERE { … }'; "
                              "write 'CONSTRUCT { template } WHERE { pattern }'")
         if rest and rest[0][1] == "{":  # skip the template
-            depth = 0
-            for k, (_, t) in enumerate(rest):
-                depth += {"{": 1, "}": -1}.get(t, 0)
-                if depth == 0:
-                    break
-            k += 1
+            end = _group_end(rest, 0)
+            k = len(rest) if end is None else end + 1
     for offset, token in rest[k:]:
         if token == "{":
             return offset
@@ -175,12 +186,18 @@ def with_update_blocks(update: str, blocks: Iterable[str]) -> str:
     """`update` (one ``INSERT``/``DELETE … WHERE { … }`` operation) with rendered VALUES `blocks`
     right after the opening brace of its WHERE group."""
     tokens = list(_tokens(update))
-    depth = 0
-    for k, (_, token) in enumerate(tokens):
-        depth += {"{": 1, "}": -1}.get(token, 0)
-        if depth == 0 and token.upper() == "WHERE" and k + 1 < len(tokens) and tokens[k + 1][1] == "{":
+    k = 0
+    while k < len(tokens):
+        token = tokens[k][1]
+        if token == "{":  # a template (INSERT/DELETE data) is skipped whole
+            end = _group_end(tokens, k)
+            if end is None:
+                break
+            k = end
+        elif token.upper() == "WHERE" and k + 1 < len(tokens) and tokens[k + 1][1] == "{":
             at = tokens[k + 1][0] + 1
             return update[:at] + "".join(f"\n  {block}" for block in blocks) + "\n" + update[at:]
+        k += 1
     raise QueryError("values can be bound only in an update with a WHERE group")
 
 
@@ -205,15 +222,8 @@ def with_slice(sparql: str, limit: int | None = None, offset: int | None = None)
     if not page:
         return sparql
     start = _group_start(sparql)
-    depth, end = 0, None
     tokens = list(_tokens(sparql))
-    for k, (offset_at, token) in enumerate(tokens):
-        if offset_at < start:
-            continue
-        depth += {"{": 1, "}": -1}.get(token, 0)
-        if depth == 0:
-            end = k
-            break
+    end = _group_end(tokens, next(k for k, (at, _) in enumerate(tokens) if at == start))
     if end is None:
         raise QueryError("SPARQL syntax error: the WHERE group is not closed")
     insert_at = len(sparql)
