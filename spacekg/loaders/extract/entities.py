@@ -23,6 +23,9 @@ from spacekg.ontology import ReferenceEntity, reference_entities
 __all__ = ["RecordContext", "default_gazetteer", "find_mentions"]
 
 
+_new_known = tuple.__new__  # a `Known` for every name of every sentence: skip __new__'s Python frame
+
+
 @cache
 def default_gazetteer() -> Gazetteer:
     """The gazetteer of the packaged reference entities plus every other country of the
@@ -86,7 +89,7 @@ class RecordContext:
             quantities = context.quantities.setdefault(text, extract_quantities(text))
             tokens = context.tokens.setdefault(text, tokenize(text))
             matches = base_matches[text] = base.find(tokens)
-            known = [Known(m.start, m.end, entities[m.keys[0]].cls, m.kind) for m in matches]
+            known = [_new_known(Known, (m.start, m.end, entities[m.keys[0]].cls, m.kind)) for m in matches]
             spans: list[tuple[int, int, str]] = [(m.start, m.end, m.keys[0]) for m in matches if len(m.keys) == 1]
             for c in discover(text, known, [(q.start, q.end) for q in quantities], record_text):
                 key = slugify(c.label)

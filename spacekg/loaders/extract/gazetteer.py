@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from functools import lru_cache
-from itertools import compress
+from itertools import accumulate, compress, repeat
 from operator import itemgetter
 from typing import NamedTuple
 
@@ -25,6 +25,7 @@ __all__ = ["Gazetteer", "NameMatch", "Token", "tokenize"]
 # Hyphens are no tokens (they join, not split, names): `re` skips them like white space.
 _HYPHENS = frozenset("-‐‑–—")
 _TOKEN = re.compile(rf"(?:[A-Za-z]\.){{2,}}|\w+(?:['’](?!s\b)\w+)*|['’]s\b|[^\s{re.escape(''.join(sorted(_HYPHENS)))}]")
+_TOKEN_SPLIT = re.compile(f"({_TOKEN.pattern})")  # the pieces between the tokens, and the tokens
 _ACRONYM = re.compile(r"^(?=.*[A-Z0-9])[^a-z]*$|^[A-Z][a-z]?[A-Z]")  # NASA, U.S., NSpC, SpaceX-like mixed caps
 
 
@@ -43,15 +44,22 @@ _new_token = tuple.__new__  # building tokens (and matches) is the hottest loop 
 
 def tokenize(text: str) -> list[Token]:
     """Word tokens with their character spans; hyphens are dropped (they join, not split, names)."""
-    # the tokens as strings (no match objects), each found again from the end of the one
-    # before: only white space and hyphens lie between two tokens, and no token starts with either
-    tokens = []
-    find, end = text.find, 0
-    for word in _TOKEN.findall(text):
-        start = find(word, end)
-        end = start + len(word)
-        tokens.append(_new_token(Token, (word, start, end)))
+    # the tokens and the text between them in one `split` (no match object, no search per
+    # token); the running sum of the pieces' lengths is every token's start and end, and the
+    # tokens are built in C (no Python step per token)
+    pieces = _TOKEN_SPLIT.split(text)
+    bounds = list(accumulate(map(len, pieces)))
+    words = pieces[1::2]
+    tokens = _Tokens(map(_new_token, repeat(Token), zip(words, bounds[0::2], bounds[1::2])))
+    tokens.words = words
     return tokens
+
+
+class _Tokens(list):
+    """A text's tokens (a list of `Token`) with their texts as a list of their own: a sentence is
+    scanned twice (shared names, then the record's), and neither takes the tokens apart again."""
+
+    __slots__ = ("words",)
 
 
 @lru_cache(maxsize=_NAMES_MEMO_SIZE)
@@ -72,6 +80,19 @@ class NameMatch(NamedTuple):
     last: int  # token index, inclusive
     start: int  # character span
     end: int
+
+
+class _Entry(dict):
+    """The entities a name stands for (key → kind), and what `find` reports for it, worked out
+    when first found (a name is found far more often than it is added)."""
+
+    __slots__ = ("reported",)
+
+    def report(self) -> tuple[tuple[str, ...], str]:
+        """(the keys, sorted; the match kind): "demonym" when the name is only a demonym,
+        "acronym" when it is an acronym of any of them, else "name"."""
+        kinds = set(self.values())
+        return tuple(sorted(self)), "demonym" if kinds == {"demonym"} else ("acronym" if "acronym" in kinds else "name")
 
 
 class Gazetteer:
@@ -130,8 +151,11 @@ class Gazetteer:
 
     @staticmethod
     def _index(table: dict, trie: dict, tokens: tuple[str, ...], key: str, kind: str) -> None:
-        entry = table.setdefault(tokens, {})
+        entry = table.get(tokens)
+        if entry is None:
+            entry = table[tokens] = _Entry()
         entry[key] = kind
+        entry.reported = None
         node = trie
         for token in tokens:
             node = node.setdefault(token, {})
@@ -182,18 +206,17 @@ class Gazetteer:
             starts.clear()
         limit = max_len or len(tokens)
         count = len(tokens)
-        words = list(map(_text_of, tokens))
+        words = tokens.words if type(tokens) is _Tokens else list(map(_text_of, tokens))
         if below is not None and self._parent is not None and max_len is None:
             own_exact, own_folded = self._exact_trie, self._folded_trie
-            if own_exact.keys().isdisjoint(words) and (
-                    not own_folded or own_folded.keys().isdisjoint(map(str.casefold, words))):
+            folded = list(map(str.casefold, words)) if own_folded else ()
+            if own_exact.keys().isdisjoint(words) and own_folded.keys().isdisjoint(folded):
                 return below  # none of this layer's names can start here: the scan below stands
             # 1 where this layer's scan must walk: where one of its own names starts, and inside a
             # match below (there the scan below never stood); elsewhere its answer stands
             walk = bytearray(map(own_exact.__contains__, words))
-            if own_folded:
-                for k in compress(range(count), map(own_folded.__contains__, map(str.casefold, words))):
-                    walk[k] = 1
+            for k in compress(range(count), map(own_folded.__contains__, folded)):
+                walk[k] = 1
             below_at = {m.first: m for m in below}
             for m in below:
                 walk[m.first + 1:m.last + 1] = b"\x01" * (m.last - m.first)
@@ -239,10 +262,11 @@ class Gazetteer:
             if hit is None:
                 i += 1
                 continue
-            kinds = set(hit.values())
-            kind = "demonym" if kinds == {"demonym"} else ("acronym" if "acronym" in kinds else "name")
+            reported = hit.reported
+            if reported is None:
+                reported = hit.reported = hit.report()
             last = i + best - 1
-            matches.append(_new_token(NameMatch, (tuple(sorted(hit)), kind, i, last, tokens[i].start, tokens[last].end)))
+            matches.append(_new_token(NameMatch, (*reported, i, last, tokens[i].start, tokens[last].end)))
             i += best
         return matches
 
