@@ -10,15 +10,14 @@ tokens of a name, so "low-Earth orbit" and "low Earth orbit" are one name.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Sequence
 from functools import lru_cache
 from itertools import accumulate, compress, repeat
-from operator import itemgetter
 from typing import NamedTuple
 
 from spacekg.ontology import ReferenceEntity
 
-__all__ = ["Gazetteer", "NameMatch", "Token", "tokenize"]
+__all__ = ["Gazetteer", "NameMatch", "Token", "Tokens", "tokenize"]
 
 # "U.S." stays one token; "Japan's" is "Japan" + "'s"; "Chang'e" stays whole; any other
 # non-space character is a token of its own.
@@ -38,35 +37,53 @@ class Token(NamedTuple):
 _STARTS_MEMO_SIZE = 200_000
 _NAMES_MEMO_SIZE = 65_536
 _END = ""  # the trie key under which a node holds the name ending there (no token is empty)
-_text_of = itemgetter(0)
 _new_token = tuple.__new__  # building tokens (and matches) is the hottest loop of extraction: skip __new__'s Python frame
 
 
-def tokenize(text: str) -> list[Token]:
+def tokenize(text: str) -> Tokens:
     """Word tokens with their character spans; hyphens are dropped (they join, not split, names)."""
     # the tokens and the text between them in one `split` (no match object, no search per
-    # token); the running sum of the pieces' lengths is every token's start and end, and the
-    # tokens are built in C (no Python step per token)
+    # token): the running sum of the pieces' lengths is every token's start and end
     pieces = _TOKEN_SPLIT.split(text)
     bounds = list(accumulate(map(len, pieces)))
-    words = pieces[1::2]
-    tokens = _Tokens(map(_new_token, repeat(Token), zip(words, bounds[0::2], bounds[1::2])))
-    tokens.words = words
-    return tokens
+    return Tokens(pieces[1::2], bounds[0:-1:2], bounds[1::2])
 
 
-class _Tokens(list):
-    """A text's tokens (a list of `Token`) with their texts as a list of their own: a sentence is
-    scanned twice (shared names, then the record's), and neither takes the tokens apart again."""
+class Tokens(Sequence[Token]):
+    """A text's tokens as three lists: their texts, starts and ends. Building an object per
+    token cost as much as finding them, and the gazetteer's scans need only the texts (and the
+    spans where a name starts or ends), so a `Token` is built only when one is asked for."""
 
-    __slots__ = ("words",)
+    __slots__ = ("words", "starts", "ends")
+
+    def __init__(self, words: list[str], starts: list[int], ends: list[int]) -> None:
+        self.words, self.starts, self.ends = words, starts, ends
+
+    @classmethod
+    def of(cls, tokens: Iterable[Token]) -> Tokens:
+        tokens = list(tokens)
+        return cls([t.text for t in tokens], [t.start for t in tokens], [t.end for t in tokens])
+
+    def __len__(self) -> int:
+        return len(self.words)
+
+    def __getitem__(self, i):  # a `Token`, or a slice as `Tokens`
+        if isinstance(i, slice):
+            return Tokens(self.words[i], self.starts[i], self.ends[i])
+        return _new_token(Token, (self.words[i], self.starts[i], self.ends[i]))
+
+    def __iter__(self) -> Iterator[Token]:
+        return map(_new_token, repeat(Token), zip(self.words, self.starts, self.ends))
+
+    def __repr__(self) -> str:
+        return f"Tokens({list(self)!r})"
 
 
 @lru_cache(maxsize=_NAMES_MEMO_SIZE)
 def _words_of(name: str) -> tuple[str, ...]:
     """The token texts of a name: every record's layer adds and looks up names, and a corpus
     names the same entities (companies, people, programs) in many records."""
-    return tuple(t.text for t in tokenize(name))
+    return tuple(tokenize(name).words)
 
 
 class NameMatch(NamedTuple):
@@ -193,7 +210,7 @@ class Gazetteer:
         hit = self._hit(words, tuple(w.casefold() for w in words)) if words else None
         return tuple(sorted(hit)) if hit else ()
 
-    def find(self, tokens: list[Token], *, max_len: int | None = None,
+    def find(self, tokens: Sequence[Token], *, max_len: int | None = None,
              below: list[NameMatch] | None = None) -> list[NameMatch]:
         """Leftmost-longest, non-overlapping matches over `tokens` (at most `max_len` tokens long).
         Of two names of the same length, the one `_hit` would pick wins (this layer's, as written).
@@ -206,7 +223,9 @@ class Gazetteer:
             starts.clear()
         limit = max_len or len(tokens)
         count = len(tokens)
-        words = tokens.words if type(tokens) is _Tokens else list(map(_text_of, tokens))
+        if type(tokens) is not Tokens:
+            tokens = Tokens.of(tokens)
+        words = tokens.words
         if below is not None and self._parent is not None and max_len is None:
             own_exact, own_folded = self._exact_trie, self._folded_trie
             folded = list(map(str.casefold, words)) if own_folded else ()
@@ -266,11 +285,11 @@ class Gazetteer:
             if reported is None:
                 reported = hit.reported = hit.report()
             last = i + best - 1
-            matches.append(_new_token(NameMatch, (*reported, i, last, tokens[i].start, tokens[last].end)))
+            matches.append(_new_token(NameMatch, (*reported, i, last, tokens.starts[i], tokens.ends[last])))
             i += best
         return matches
 
-    def find_inside(self, tokens: list[Token], match: NameMatch) -> list[NameMatch]:
+    def find_inside(self, tokens: Sequence[Token], match: NameMatch) -> list[NameMatch]:
         """Names nested inside a longer match (used for descriptive phrases such as
         "PFI-based ISR procurement", whose "ISR" is a mention of its own)."""
         inner = tokens[match.first:match.last + 1]
