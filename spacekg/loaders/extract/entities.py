@@ -104,10 +104,11 @@ class RecordContext:
             for acronym, key in acronym_definitions(text, spans):
                 names.append((acronym, key, "acronym"))  # the record's own definition wins
         context.gazetteer = base.extended(minted.values(), names + _surnames(minted.values(), base))
+        entities = context.gazetteer.entities
         for text in texts:
             matches = context.matches[text] = context.gazetteer.find(context.tokens[text], below=base_matches[text])
             for m in matches:
-                if len(m.keys) == 1 and context.entity(m.keys[0]).cls is EntityClass.COUNTRY:
+                if len(m.keys) == 1 and entities[m.keys[0]].cls is EntityClass.COUNTRY:
                     context.country_weight[m.keys[0]] += 1
             context.titles[text] = list(_titles_in(text))
             for title, person in _titled_people(text, matches, context.gazetteer, context.titles[text]):
