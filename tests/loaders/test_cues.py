@@ -38,7 +38,7 @@ def test_every_match_in_the_records_contains_one_of_the_cues_triggers(name):
                 continue
             matched += 1
             text = m.group().casefold()
-            assert not cue.words.isdisjoint(re.findall(r"\w+", text)) or any(f in text for f in cue.fragments), \
+            assert not cue.words.isdisjoint(sentence_words(text)) or any(f in text for f in cue.fragments), \
                 f"{name}: {m.group()!r} holds no trigger"
             assert cue.may_occur(sentence)
     assert matched, f"{name} matched nothing: the check proved nothing"

@@ -289,6 +289,11 @@ _COUNT_RE = re.compile(rf"""
 _PERCENT = Cue(_PERCENT_RE, (), ["%", "cent", "pct"])  # %, percent, per cent, percentage points, pct
 _FREQUENCY = Cue(_FREQUENCY_RE, ["once", "twice", "thrice", "times", "every"])
 _DURATION = Cue(_DURATION_RE, [u + s for u in _UNIT_CODES for s in ("", "s")])  # ten years, two-year
+# "three times", "doubled", "twofold" / "10-fold", "2x" / "2×", "twice as", "a factor of"
+_MULTIPLIER = Cue(_MULTIPLIER_RE, ["times", "fold", "x", "twice", "factor",
+                                   *(stem + end for stem in ("doubl", "tripl", "quadrupl", "quintupl")
+                                     for end in ("e", "es", "ed", "ing")),
+                                   *(w + "fold" for w in [*_SMALL, *_TENS, "hundred"])], ["×"])
 # every amount it finds ends with a currency written after it: that word's last word
 _MONEY_SUFFIX = Cue(_MONEY_SUF_RE, [s.split()[-1] for kind in ("code", "suffix", "guarded") for s, _ in _CURRENCIES[kind]])
 
@@ -859,6 +864,8 @@ _VERB_VALUES = {"doubl": 2, "tripl": 3, "quadrupl": 4, "quintupl": 5}
 
 
 def _multiplier(text: str, starts: list[int]):
+    if not _MULTIPLIER.may_occur(text):
+        return
     for m in _matches(_MULTIPLIER_RE, text, starts):
         if m.group("verb"):
             if _NOT_PREFIX_DOUBLE_RE.match(text, m.end()):
