@@ -7,7 +7,7 @@ import re
 import pytest
 
 from spacekg.loaders.extract import discovery, polarity, quantities, relations
-from spacekg.loaders.extract.cues import Cue, sentence_words
+from spacekg.loaders.extract.cues import Caseless, Cue, sentence_words
 from spacekg.loaders.records import read_records
 from tests.conftest import FIXTURES, SHIPPED_RECORD
 
@@ -38,7 +38,7 @@ def test_every_match_in_the_records_contains_one_of_the_cues_triggers(name):
                 continue
             matched += 1
             text = m.group().casefold()
-            assert not cue.words.isdisjoint(re.findall(r"\w+", text)) or any(f in text for f in cue.fragments), \
+            assert not cue.words.isdisjoint(sentence_words(text)) or any(f in text for f in cue.fragments), \
                 f"{name}: {m.group()!r} holds no trigger"
             assert cue.may_occur(sentence)
     assert matched, f"{name} matched nothing: the check proved nothing"
@@ -119,3 +119,42 @@ def test_a_cue_built_after_a_sentence_was_tested_still_finds_its_triggers():
     assert late.may_occur(sentence) and fragment_only.may_occur(sentence)
     assert late.search(sentence).group() == "deorbit"
     assert not Cue(re.compile(r"\blaunch\b"), ["launch"]).may_occur(sentence)
+
+
+def test_the_cues_ending_before_a_name_find_from_its_last_words_what_a_full_search_does():
+    patterns = [discovery._ROLE_BEFORE, discovery._AFFILIATION_BEFORE, discovery._PLACE_BEFORE,
+                discovery._SOURCE_BEFORE]
+    found = 0
+    for sentence in [*_sentences(), "an analyst  at\tthe ", "a co-head with ", "According to\n", "plug-in "]:
+        for end in range(len(sentence) + 1):
+            before = sentence[max(0, end - 80):end]
+            words = before.rsplit(None, 3)
+            near = len(words[0]) if len(words) == 4 else 0
+            for rx in patterns:
+                full = rx.search(before)
+                assert (m.span() if (m := rx.search(before, near)) else None) == (full.span() if full else None)
+                found += full is not None
+            full = discovery._ARTICLE_BEFORE.search(before)
+            near = discovery._ARTICLE_BEFORE.search(before, max(0, len(before.rstrip()) - 2))
+            assert (near.span() if near else None) == (full.span() if full else None)
+    assert found > 20
+
+
+def test_a_caseless_cue_run_over_the_casefolded_text_finds_what_the_case_insensitive_pattern_does():
+    runs = [value for m in (polarity, relations) for value in vars(m).values() if isinstance(value, Caseless)]
+    assert len(runs) >= 5
+    found = 0
+    for run in runs:
+        assert not re.search(r"[A-Z]", re.sub(r"\\.", "", run.caseless.pattern)), "the letters are lowercase"
+        for sentence in [*_sentences(), "It will NOT launch, WHICH IS NEEDED.", "İt wıll not, ǅ SHOULD ß."]:
+            expected = [m.span() for m in run.caseless.finditer(sentence)]
+            assert run.spans(sentence) == expected, sentence
+            assert run.search(sentence) == bool(expected)
+            assert run.span(sentence) == (expected[0] if expected else None)
+            found += len(expected)
+    assert found > 20
+
+
+def test_the_sentence_words_are_its_runs_of_letters_casefolded():
+    assert sentence_words("FY26 budget: $2billion, Japan’s H3_rocket") == {
+        "fy", "budget", "billion", "japan", "s", "h", "rocket"}

@@ -345,12 +345,17 @@ class _KnownSpans(list):
 def _covered(words: list[_Word], known: _KnownSpans) -> bool:
     """Every word is a connector or lies inside one known span (memoised by the word's start)."""
     inside = known._inside
-    for w in words:
-        if w.text in _CONNECTORS:
+    for text, start, end in words:
+        if text in _CONNECTORS:
             continue
-        hit = inside.get(w.start)
+        hit = inside.get(start)
         if hit is None:
-            hit = inside[w.start] = any(k.start <= w.start and w.end <= k.end for k in known)
+            hit = False
+            for k in known:
+                if k.start <= start and end <= k.end:  # a loop, not `any(…)`: no generator per word
+                    hit = True
+                    break
+            inside[start] = hit
         if not hit:
             return False
     return True
@@ -390,7 +395,8 @@ def discover(text: str, known: list[Known], blocked: list[tuple[int, int]] = (),
 def _split_coordination(run: list[_Word]) -> list[list[_Word]]:
     """ "Research and Development Agency" is one name (its head is after the "and");
     "Airbus and Safran" are two."""
-    if not any(w.text == "and" for w in run) or _head_class([w.text for w in run])[0] is not None:
+    names = [w.text for w in run]
+    if "and" not in names or _head_class(names)[0] is not None:
         return [run] if run else []
     parts, current = [], []
     for w in run:
@@ -488,7 +494,8 @@ def _classify(text: str, run: list[_Word], known: list[Known], found: list[Candi
     appositive = cues["appositive"].match(after)
     if appositive and _noun_class(appositive.group("n")) and not _RELATIVE_AFTER.match(after):
         return make(_noun_class(appositive.group("n")), f"apposition '{appositive.group('n')}'")
-    if _ARTICLE_BEFORE.search(before) and len(run) == 1 and _COMPANY_AFTER.match(after):
+    if len(run) == 1 and _ARTICLE_BEFORE.search(before, max(0, len(before.rstrip()) - 2)) \
+            and _COMPANY_AFTER.match(after):  # "a Bremen startup": the article ends `before`
         return make(EntityClass.PLACE, "a place naming where a company is")
     following = cues["following"].match(after)
     if following and len(run) <= 3 and _noun_class(following.group("n")) not in (None, EntityClass.PLACE) \
@@ -506,12 +513,16 @@ def _classify(text: str, run: list[_Word], known: list[Known], found: list[Candi
     neighbour = _coordinated_class(text, start, end, known, found)
     if neighbour is not None and len(run) <= 4:
         return make(neighbour, "listed with an entity of that class")
-    role = _ROLE_BEFORE.search(before)
+    # the cues below end where the name starts and hold at most three words ("analyst at the"):
+    # they are searched from the fourth word before the name on, not from every position of `before`
+    words = before.rsplit(None, 3)
+    near = len(words[0]) if len(words) == 4 else 0
+    role = _ROLE_BEFORE.search(before, near)
     if role and role.group("t") in titles() and _looks_like_name(run):  # "ESA astronaut Sophie Adenot"
         return make(EntityClass.PERSON, f"role '{role.group('t')}' before a name")
-    if _AFFILIATION_BEFORE.search(before):
+    if _AFFILIATION_BEFORE.search(before, near):
         return make(EntityClass.ORGANIZATION, "an affiliation 'at/with' it")
-    if _PLACE_BEFORE.search(before) and len(run) <= 2 and not any(w.text.isupper() for w in run) \
+    if _PLACE_BEFORE.search(before, near) and len(run) <= 2 and not any(w.text.isupper() for w in run) \
             and not _PERSON_AFTER.match(after):
         return make(EntityClass.PLACE, "after a place preposition")
     titled = _TITLE_AFTER.match(after)
@@ -519,7 +530,7 @@ def _classify(text: str, run: list[_Word], known: list[Known], found: list[Candi
                               or titled.group("t").split()[0].casefold() in titles())
     if len(run) >= 2 and _looks_like_name(run) and (
             _PERSON_AFTER.match(after) or title_after
-            or _SOURCE_BEFORE.search(before)):
+            or _SOURCE_BEFORE.search(before, near)):
         return make(EntityClass.PERSON, "person cue around a full name")
     if acr:  # a defined acronym: its class may be stated elsewhere in the record
         copula = _copula(acr, record_text)

@@ -10,17 +10,20 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from functools import cache
 
 from spacekg.loaders.extract.discovery import Candidate, Known, acronym_definitions, discover, title_cue
-from spacekg.loaders.extract.gazetteer import Gazetteer, NameMatch, Token, tokenize
+from spacekg.loaders.extract.gazetteer import Gazetteer, NameMatch, Token, Tokens, tokenize
 from spacekg.loaders.extract.quantities import extract_quantities
 from spacekg.model import AssertionRecord, EntityClass, Mention, Quantity, QuantityKind, slugify
 from spacekg.ontology import ReferenceEntity, reference_entities
 
 __all__ = ["RecordContext", "default_gazetteer", "find_mentions"]
+
+
+_new_known = tuple.__new__  # a `Known` for every name of every sentence: skip __new__'s Python frame
 
 
 @cache
@@ -67,7 +70,7 @@ class RecordContext:
     title_holders: dict[str, set[str]] = field(default_factory=dict)  # normalised title → person keys
     country_weight: Counter = field(default_factory=Counter)  # country key → mentions in the record
     quantities: dict[str, list[Quantity]] = field(default_factory=dict)  # sentence → its quantities
-    tokens: dict[str, list[Token]] = field(default_factory=dict)  # sentence → its tokens
+    tokens: dict[str, Tokens] = field(default_factory=dict)  # sentence → its tokens
     matches: dict[str, list[NameMatch]] = field(default_factory=dict)  # sentence → names, record layer included
     titles: dict[str, list[re.Match[str]]] = field(default_factory=dict)  # sentence → its capitalised titles
     reasons: dict[str, str] = field(default_factory=dict)  # minted key → why it was minted
@@ -86,7 +89,7 @@ class RecordContext:
             quantities = context.quantities.setdefault(text, extract_quantities(text))
             tokens = context.tokens.setdefault(text, tokenize(text))
             matches = base_matches[text] = base.find(tokens)
-            known = [Known(m.start, m.end, entities[m.keys[0]].cls, m.kind) for m in matches]
+            known = [_new_known(Known, (m.start, m.end, entities[m.keys[0]].cls, m.kind)) for m in matches]
             spans: list[tuple[int, int, str]] = [(m.start, m.end, m.keys[0]) for m in matches if len(m.keys) == 1]
             for c in discover(text, known, [(q.start, q.end) for q in quantities], record_text):
                 key = slugify(c.label)
@@ -101,10 +104,11 @@ class RecordContext:
             for acronym, key in acronym_definitions(text, spans):
                 names.append((acronym, key, "acronym"))  # the record's own definition wins
         context.gazetteer = base.extended(minted.values(), names + _surnames(minted.values(), base))
+        entities = context.gazetteer.entities
         for text in texts:
             matches = context.matches[text] = context.gazetteer.find(context.tokens[text], below=base_matches[text])
             for m in matches:
-                if len(m.keys) == 1 and context.entity(m.keys[0]).cls is EntityClass.COUNTRY:
+                if len(m.keys) == 1 and entities[m.keys[0]].cls is EntityClass.COUNTRY:
                     context.country_weight[m.keys[0]] += 1
             context.titles[text] = list(_titles_in(text))
             for title, person in _titled_people(text, matches, context.gazetteer, context.titles[text]):
@@ -198,10 +202,12 @@ _OF_AFTER = re.compile(r"\s+of\b")
 _THE_BEFORE = re.compile(r"\bthe$", re.IGNORECASE)
 
 
-def find_mentions(text: str, context: RecordContext, tokens: list[Token] | None = None) -> list[Mention]:
+def find_mentions(text: str, context: RecordContext, tokens: Sequence[Token] | None = None) -> list[Mention]:
     """Every entity mention in `text`, in text order, each with its span and the reason."""
     if tokens is None:
         tokens = context.tokens[text] if text in context.tokens else tokenize(text)
+    elif not isinstance(tokens, Tokens):
+        tokens = Tokens.of(tokens)
     gazetteer = context.gazetteer
     matches = context.matches.get(text)
     if matches is None:
@@ -214,11 +220,11 @@ def find_mentions(text: str, context: RecordContext, tokens: list[Token] | None 
     amounts = [(q.start, q.end) for q in context.quantities.get(text, ()) if q.kind is QuantityKind.MONEY]
     for m in matches:
         key = _resolve(m, countries, context)
-        if key is None or any(s < m.end and m.start < e for s, e in amounts):
+        if key is None or amounts and any(s < m.end and m.start < e for s, e in amounts):
             continue  # "US$65 million" names a currency, not the United States
         mentions.append(_mention(context, key, text, m.start, m.end, f"gazetteer {m.kind}", m.kind))
         covered.append((m.start, m.end))
-        if m.last > m.first and any(t.text in _capability_words() for t in tokens[m.first + 1:m.last + 1]) \
+        if m.last > m.first and not _capability_words().isdisjoint(tokens.words[m.first + 1:m.last + 1]) \
                 and any(c.islower() for c in text[m.start:m.end]):
             # a descriptive phrase ("PFI-based ISR procurement") also mentions the capabilities it names
             for inner in gazetteer.find_inside(tokens, m):

@@ -10,21 +10,21 @@ tokens of a name, so "low-Earth orbit" and "low Earth orbit" are one name.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Sequence
 from functools import lru_cache
-from itertools import compress
-from operator import itemgetter
+from itertools import accumulate, compress, repeat
 from typing import NamedTuple
 
 from spacekg.ontology import ReferenceEntity
 
-__all__ = ["Gazetteer", "NameMatch", "Token", "tokenize"]
+__all__ = ["Gazetteer", "NameMatch", "Token", "Tokens", "tokenize"]
 
 # "U.S." stays one token; "Japan's" is "Japan" + "'s"; "Chang'e" stays whole; any other
 # non-space character is a token of its own.
 # Hyphens are no tokens (they join, not split, names): `re` skips them like white space.
 _HYPHENS = frozenset("-‐‑–—")
 _TOKEN = re.compile(rf"(?:[A-Za-z]\.){{2,}}|\w+(?:['’](?!s\b)\w+)*|['’]s\b|[^\s{re.escape(''.join(sorted(_HYPHENS)))}]")
+_TOKEN_SPLIT = re.compile(f"({_TOKEN.pattern})")  # the pieces between the tokens, and the tokens
 _ACRONYM = re.compile(r"^(?=.*[A-Z0-9])[^a-z]*$|^[A-Z][a-z]?[A-Z]")  # NASA, U.S., NSpC, SpaceX-like mixed caps
 
 
@@ -37,28 +37,53 @@ class Token(NamedTuple):
 _STARTS_MEMO_SIZE = 200_000
 _NAMES_MEMO_SIZE = 65_536
 _END = ""  # the trie key under which a node holds the name ending there (no token is empty)
-_text_of = itemgetter(0)
 _new_token = tuple.__new__  # building tokens (and matches) is the hottest loop of extraction: skip __new__'s Python frame
 
 
-def tokenize(text: str) -> list[Token]:
+def tokenize(text: str) -> Tokens:
     """Word tokens with their character spans; hyphens are dropped (they join, not split, names)."""
-    # the tokens as strings (no match objects), each found again from the end of the one
-    # before: only white space and hyphens lie between two tokens, and no token starts with either
-    tokens = []
-    find, end = text.find, 0
-    for word in _TOKEN.findall(text):
-        start = find(word, end)
-        end = start + len(word)
-        tokens.append(_new_token(Token, (word, start, end)))
-    return tokens
+    # the tokens and the text between them in one `split` (no match object, no search per
+    # token): the running sum of the pieces' lengths is every token's start and end
+    pieces = _TOKEN_SPLIT.split(text)
+    bounds = list(accumulate(map(len, pieces)))
+    return Tokens(pieces[1::2], bounds[0:-1:2], bounds[1::2])
+
+
+class Tokens(Sequence[Token]):
+    """A text's tokens as three lists: their texts, starts and ends. Building an object per
+    token cost as much as finding them, and the gazetteer's scans need only the texts (and the
+    spans where a name starts or ends), so a `Token` is built only when one is asked for."""
+
+    __slots__ = ("words", "starts", "ends")
+
+    def __init__(self, words: list[str], starts: list[int], ends: list[int]) -> None:
+        self.words, self.starts, self.ends = words, starts, ends
+
+    @classmethod
+    def of(cls, tokens: Iterable[Token]) -> Tokens:
+        tokens = list(tokens)
+        return cls([t.text for t in tokens], [t.start for t in tokens], [t.end for t in tokens])
+
+    def __len__(self) -> int:
+        return len(self.words)
+
+    def __getitem__(self, i):  # a `Token`, or a slice as `Tokens`
+        if isinstance(i, slice):
+            return Tokens(self.words[i], self.starts[i], self.ends[i])
+        return _new_token(Token, (self.words[i], self.starts[i], self.ends[i]))
+
+    def __iter__(self) -> Iterator[Token]:
+        return map(_new_token, repeat(Token), zip(self.words, self.starts, self.ends))
+
+    def __repr__(self) -> str:
+        return f"Tokens({list(self)!r})"
 
 
 @lru_cache(maxsize=_NAMES_MEMO_SIZE)
 def _words_of(name: str) -> tuple[str, ...]:
     """The token texts of a name: every record's layer adds and looks up names, and a corpus
     names the same entities (companies, people, programs) in many records."""
-    return tuple(t.text for t in tokenize(name))
+    return tuple(tokenize(name).words)
 
 
 class NameMatch(NamedTuple):
@@ -72,6 +97,19 @@ class NameMatch(NamedTuple):
     last: int  # token index, inclusive
     start: int  # character span
     end: int
+
+
+class _Entry(dict):
+    """The entities a name stands for (key → kind), and what `find` reports for it, worked out
+    when first found (a name is found far more often than it is added)."""
+
+    __slots__ = ("reported",)
+
+    def report(self) -> tuple[tuple[str, ...], str]:
+        """(the keys, sorted; the match kind): "demonym" when the name is only a demonym,
+        "acronym" when it is an acronym of any of them, else "name"."""
+        kinds = set(self.values())
+        return tuple(sorted(self)), "demonym" if kinds == {"demonym"} else ("acronym" if "acronym" in kinds else "name")
 
 
 class Gazetteer:
@@ -130,8 +168,11 @@ class Gazetteer:
 
     @staticmethod
     def _index(table: dict, trie: dict, tokens: tuple[str, ...], key: str, kind: str) -> None:
-        entry = table.setdefault(tokens, {})
+        entry = table.get(tokens)
+        if entry is None:
+            entry = table[tokens] = _Entry()
         entry[key] = kind
+        entry.reported = None
         node = trie
         for token in tokens:
             node = node.setdefault(token, {})
@@ -169,7 +210,7 @@ class Gazetteer:
         hit = self._hit(words, tuple(w.casefold() for w in words)) if words else None
         return tuple(sorted(hit)) if hit else ()
 
-    def find(self, tokens: list[Token], *, max_len: int | None = None,
+    def find(self, tokens: Sequence[Token], *, max_len: int | None = None,
              below: list[NameMatch] | None = None) -> list[NameMatch]:
         """Leftmost-longest, non-overlapping matches over `tokens` (at most `max_len` tokens long).
         Of two names of the same length, the one `_hit` would pick wins (this layer's, as written).
@@ -182,18 +223,19 @@ class Gazetteer:
             starts.clear()
         limit = max_len or len(tokens)
         count = len(tokens)
-        words = list(map(_text_of, tokens))
+        if type(tokens) is not Tokens:
+            tokens = Tokens.of(tokens)
+        words = tokens.words
         if below is not None and self._parent is not None and max_len is None:
             own_exact, own_folded = self._exact_trie, self._folded_trie
-            if own_exact.keys().isdisjoint(words) and (
-                    not own_folded or own_folded.keys().isdisjoint(map(str.casefold, words))):
+            folded = list(map(str.casefold, words)) if own_folded else ()
+            if own_exact.keys().isdisjoint(words) and own_folded.keys().isdisjoint(folded):
                 return below  # none of this layer's names can start here: the scan below stands
             # 1 where this layer's scan must walk: where one of its own names starts, and inside a
             # match below (there the scan below never stood); elsewhere its answer stands
             walk = bytearray(map(own_exact.__contains__, words))
-            if own_folded:
-                for k in compress(range(count), map(own_folded.__contains__, map(str.casefold, words))):
-                    walk[k] = 1
+            for k in compress(range(count), map(own_folded.__contains__, folded)):
+                walk[k] = 1
             below_at = {m.first: m for m in below}
             for m in below:
                 walk[m.first + 1:m.last + 1] = b"\x01" * (m.last - m.first)
@@ -239,14 +281,15 @@ class Gazetteer:
             if hit is None:
                 i += 1
                 continue
-            kinds = set(hit.values())
-            kind = "demonym" if kinds == {"demonym"} else ("acronym" if "acronym" in kinds else "name")
+            reported = hit.reported
+            if reported is None:
+                reported = hit.reported = hit.report()
             last = i + best - 1
-            matches.append(_new_token(NameMatch, (tuple(sorted(hit)), kind, i, last, tokens[i].start, tokens[last].end)))
+            matches.append(_new_token(NameMatch, (*reported, i, last, tokens.starts[i], tokens.ends[last])))
             i += best
         return matches
 
-    def find_inside(self, tokens: list[Token], match: NameMatch) -> list[NameMatch]:
+    def find_inside(self, tokens: Sequence[Token], match: NameMatch) -> list[NameMatch]:
         """Names nested inside a longer match (used for descriptive phrases such as
         "PFI-based ISR procurement", whose "ISR" is a mention of its own)."""
         inner = tokens[match.first:match.last + 1]

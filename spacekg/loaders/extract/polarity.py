@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from spacekg.loaders.extract.cues import Cue
+from spacekg.loaders.extract.cues import Caseless, Cue
 from spacekg.model import Modality
 
 __all__ = ["is_negated", "main_clause", "modality_of", "negation_cues", "negation_positions"]
@@ -19,41 +19,57 @@ __all__ = ["is_negated", "main_clause", "modality_of", "negation_cues", "negatio
 # A subordinate or complement clause runs from its opening word to the next comma,
 # semicolon, colon or dash (or the end of the sentence).
 _SUBORDINATE = Cue(re.compile(
-    r"""(?ix)
+    r"""
     \b(?:that|which|who|whom|whose|where|whereas|while|because|since|although|though|unless|
          if|whether|despite|once|after|before|until)\b
     [^,;:—–]*
     | ,\s*(?:requiring|making|potentially|including|leaving|forcing|driving|prompting)\b[^,;:—–]*
-    """
+    """, re.IGNORECASE | re.VERBOSE
 ), """that which who whom whose where whereas while because since although though unless if whether despite once
       after before until requiring making potentially including leaving forcing driving prompting""".split())
 
 _NEGATION = Cue(re.compile(
-    r"""(?ix)
+    r"""
     \b(?:not|never|cannot|nor|neither|none|nothing|nobody|no\s+longer)\b
     | \b\w+n['’]t\b
     | \bno\b(?!\s+(?:more|less|fewer|later|earlier|sooner)\s+than\b)(?!\s+doubt\b)
-    """
+    """, re.IGNORECASE | re.VERBOSE
 ), "not never cannot nor neither none nothing nobody no".split(), ["n't", "n’t"])
 # "not only … but", "not just", "not least", "whether or not", "if not": no denial.
-_NOT_NEGATION = re.compile(r"(?i)\bnot\s+(?:only|just|least|merely|simply)\b|\bor\s+not\b|\bif\s+not\b")
+_NOT_NEGATION = re.compile(r"\bnot\s+(?:only|just|least|merely|simply)\b|\bor\s+not\b|\bif\s+not\b", re.IGNORECASE)
 
 # "May" is a month unless it opens the sentence without a date after it ("May 2024" is a date)
-_HEDGED = Cue(re.compile(
-    r"(?i)\b(?:likely|unlikely|probably|possibly|perhaps|might|could|maybe|presumably|apparently|"
-    r"seems?\s+to|appears?\s+to)\b|(?<!,\s)\bpotentially\b|(?-i:\bmay\b|^May\b(?!\s+\d))"
-), """likely unlikely probably possibly perhaps might could maybe presumably apparently seem seems appear appears
+_HEDGE_WORDS = re.compile(
+    r"\b(?:likely|unlikely|probably|possibly|perhaps|might|could|maybe|presumably|apparently|"
+    r"seems?\s+to|appears?\s+to)\b|(?<!,\s)\bpotentially\b", re.IGNORECASE)
+_MAY = re.compile(r"\bmay\b|^May\b(?!\s+\d)")  # case-sensitive
+_HEDGED = Cue(re.compile(rf"{_HEDGE_WORDS.pattern}|(?-i:{_MAY.pattern})", re.IGNORECASE), """likely unlikely probably possibly perhaps might could maybe presumably apparently seem seems appear appears
       potentially may""".split())
 _PRESCRIPTIVE = Cue(re.compile(
-    r"(?i)\b(?:needs?\s+to|need\s+to|should|must|ought\s+to|has\s+to|have\s+to|is\s+required\s+to|"
-    r"are\s+required\s+to|will\s+need\s+to|would\s+need\s+to)\b"
+    r"\b(?:needs?\s+to|need\s+to|should|must|ought\s+to|has\s+to|have\s+to|is\s+required\s+to|"
+    r"are\s+required\s+to|will\s+need\s+to|would\s+need\s+to)\b", re.IGNORECASE
 ), "need needs should must ought has have required".split())
 _ANTICIPATED = Cue(re.compile(
-    r"(?i)\b(?:will|won['’]t|shall|(?:is|are|was|were)\s+(?:not\s+)?(?:expected|scheduled|set|poised|due|slated)\s+to|"
+    r"\b(?:will|won['’]t|shall|(?:is|are|was|were)\s+(?:not\s+)?(?:expected|scheduled|set|poised|due|slated)\s+to|"
     r"expects?|plans?\s+to|planning\s+to|aims?\s+to|aiming\s+to|intends?\s+to|is\s+going\s+to|are\s+going\s+to|"
-    r"anticipates?|forecasts?\s+to)\b"
+    r"anticipates?|forecasts?\s+to)\b", re.IGNORECASE
 ), """will won shall expected scheduled set poised due slated expect expects plan plans planning aim aims aiming
       intend intends going anticipate anticipates forecast forecasts""".split())
+
+
+_SUBORDINATE_RUN = Caseless(_SUBORDINATE.pattern)
+_NEGATION_RUN = Caseless(_NEGATION.pattern)
+_NOT_NEGATION_RUN = Caseless(_NOT_NEGATION)
+_HEDGE_WORDS_RUN = Caseless(_HEDGE_WORDS)
+_PRESCRIPTIVE_RUN = Caseless(_PRESCRIPTIVE.pattern)
+_ANTICIPATED_RUN = Caseless(_ANTICIPATED.pattern)
+
+
+def _blanked(text: str, spans: list[tuple[int, int]]) -> str:
+    """`text` with the spans replaced by as many spaces (offsets preserved)."""
+    for start, end in spans:
+        text = text[:start] + " " * (end - start) + text[end:]
+    return text
 
 
 @lru_cache(maxsize=256)  # negation and modality both need it for the same sentence (not meant to outlive a record)
@@ -61,15 +77,15 @@ def main_clause(text: str) -> str:
     """The text with subordinate and complement clauses blanked out (offsets preserved)."""
     if not _SUBORDINATE.may_occur(text):
         return text
-    return _SUBORDINATE.pattern.sub(lambda m: " " * len(m.group()), text)
+    return _blanked(text, _SUBORDINATE_RUN.spans(text))
 
 
 def negation_cues(text: str) -> list[tuple[int, int]]:
     """Spans of negation cues in the main clause."""
     if not _NEGATION.may_occur(text):  # the main clause is the text with parts blanked out
         return []
-    main = _NOT_NEGATION.sub(lambda m: " " * len(m.group()), main_clause(text))
-    return [m.span() for m in _NEGATION.pattern.finditer(main)]
+    main = main_clause(text)
+    return _NEGATION_RUN.spans(_blanked(main, _NOT_NEGATION_RUN.spans(main)))
 
 
 def negation_positions(text: str) -> list[int]:
@@ -77,8 +93,7 @@ def negation_positions(text: str) -> list[int]:
     (used to scope negation to the facts a cue stands among)."""
     if not _NEGATION.may_occur(text):
         return []
-    cleaned = _NOT_NEGATION.sub(lambda m: " " * len(m.group()), text)
-    return [m.start() for m in _NEGATION.pattern.finditer(cleaned)]
+    return [start for start, _ in _NEGATION_RUN.spans(_blanked(text, _NOT_NEGATION_RUN.spans(text)))]
 
 
 def is_negated(text: str) -> bool:
@@ -90,10 +105,10 @@ def modality_of(text: str) -> Modality:
     """Hedged wins over everything ("will likely"), then prescriptive ("will need to"),
     then anticipated; anything else is stated."""
     main = main_clause(text)  # its words are some of the text's: the text's triggers decide
-    if _HEDGED.may_occur(text) and _HEDGED.pattern.search(main):
+    if _HEDGED.may_occur(text) and (_HEDGE_WORDS_RUN.search(main) or _MAY.search(main)):
         return Modality.HEDGED
-    if _PRESCRIPTIVE.may_occur(text) and _PRESCRIPTIVE.pattern.search(main):
+    if _PRESCRIPTIVE.may_occur(text) and _PRESCRIPTIVE_RUN.search(main):
         return Modality.PRESCRIPTIVE
-    if _ANTICIPATED.may_occur(text) and _ANTICIPATED.pattern.search(main):
+    if _ANTICIPATED.may_occur(text) and _ANTICIPATED_RUN.search(main):
         return Modality.ANTICIPATED
     return Modality.STATED

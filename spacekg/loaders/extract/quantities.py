@@ -8,7 +8,7 @@ money, percent, frequency, multiplier, date, duration, year, count) and a later 
 takes a span an earlier one claimed, so "fiscal year 2026" is not also the year 2026 and
 "three times a week" is not also a multiplier. For speed the patterns are only tried, with
 ``match``, where a quantity can start (see `_anchors`); a sentence with no figure, number
-word, currency sign, month or keyword costs one ``split``.
+word, currency sign, month or keyword costs a set intersection with its words (`cues.sentence_words`).
 
 Conventions (SPEC §3 and the "Money and percentages" guidelines of ``eval/README.md``):
 
@@ -75,7 +75,7 @@ from decimal import Decimal
 from functools import lru_cache
 from importlib import resources
 
-from spacekg.loaders.extract.cues import Cue
+from spacekg.loaders.extract.cues import Cue, sentence_words
 from spacekg.model import Quantity, QuantityKind
 
 __all__ = ["extract_quantities", "parse_figure"]
@@ -289,6 +289,11 @@ _COUNT_RE = re.compile(rf"""
 _PERCENT = Cue(_PERCENT_RE, (), ["%", "cent", "pct"])  # %, percent, per cent, percentage points, pct
 _FREQUENCY = Cue(_FREQUENCY_RE, ["once", "twice", "thrice", "times", "every"])
 _DURATION = Cue(_DURATION_RE, [u + s for u in _UNIT_CODES for s in ("", "s")])  # ten years, two-year
+# "three times", "doubled", "twofold" / "10-fold", "2x" / "2×", "twice as", "a factor of"
+_MULTIPLIER = Cue(_MULTIPLIER_RE, ["times", "fold", "x", "twice", "factor",
+                                   *(stem + end for stem in ("doubl", "tripl", "quadrupl", "quintupl")
+                                     for end in ("e", "es", "ed", "ing")),
+                                   *(w + "fold" for w in [*_SMALL, *_TENS, "hundred"])], ["×"])
 # every amount it finds ends with a currency written after it: that word's last word
 _MONEY_SUFFIX = Cue(_MONEY_SUF_RE, [s.split()[-1] for kind in ("code", "suffix", "guarded") for s, _ in _CURRENCIES[kind]])
 
@@ -859,6 +864,8 @@ _VERB_VALUES = {"doubl": 2, "tripl": 3, "quadrupl": 4, "quintupl": 5}
 
 
 def _multiplier(text: str, starts: list[int]):
+    if not _MULTIPLIER.may_occur(text):
+        return
     for m in _matches(_MULTIPLIER_RE, text, starts):
         if m.group("verb"):
             if _NOT_PREFIX_DOUBLE_RE.match(text, m.end()):
@@ -992,9 +999,10 @@ def _count(text: str, starts: list[int]):
 # --------------------------------------------------------------------------- anchors
 #
 # Scanning every pattern over the whole sentence is slow in `re` (each position tries every
-# number word). Instead one cheap tokenisation finds where a quantity can start (a figure, a
-# number word, a currency sign, a month, "fiscal", "doubled"…) and each pattern is only tried
-# there with `match`; a sentence without such a token costs one `findall`.
+# number word). Instead the sentence's words (the one word set the cue tests share,
+# `cues.sentence_words`) tell where a quantity can start (a figure, a number word, a currency
+# sign, a month, "fiscal", "doubled"…) and each pattern is only tried there with `match`; a
+# sentence without such a word or a figure costs one set intersection and one `search`.
 
 _FIG, _FY, _MON, _MULT, _FREQ, _SCALE = 1, 2, 4, 8, 16, 32
 _WORD_ANCHORS: dict[str, int] = {}
@@ -1016,7 +1024,6 @@ _flag(["hundred", "thousand", "million", "billion", "trillion", "lakh", "lakhs",
 _ANCHOR_WORDS = frozenset(_WORD_ANCHORS)
 _SIGNS = "$€£¥₹₩₽₪₺₦₫"
 _QUICK_RE = re.compile(rf"[\d{_SIGNS}]")
-_SPLIT_TABLE = str.maketrans({c: " " for c in "!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~’‘“”—–…0123456789" + _SIGNS})
 _DIGIT_RE = re.compile(r"\d+")
 _SIGN_RE = re.compile(rf"[{_SIGNS}]")
 _PREFIXES = _CURRENCIES["prefix"] + _CURRENCIES["code"] + _CURRENCIES["guarded-prefix"]
@@ -1035,7 +1042,7 @@ _CUR_LOWER = frozenset(_CUR_BY_LOWER)  # a set, so intersecting walks the senten
 def _anchors(text: str) -> dict[str, list[int]] | None:
     """Where each pass may find a quantity, or None when nothing in `text` can start one."""
     lower = text.lower()
-    words = set(lower.translate(_SPLIT_TABLE).split())
+    words = sentence_words(text)  # shared with the cue tests (one word list per sentence)
     hits = _ANCHOR_WORDS.intersection(words)
     if not hits and not _QUICK_RE.search(text):
         return None
