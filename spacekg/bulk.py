@@ -54,6 +54,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from spacekg.graph.oxigraph_store import OxigraphStore
     from spacekg.graph.store import Store
     from spacekg.graph.writer import MintedCounts
+    from spacekg.model import AssertionRecord, Extraction
     from spacekg.validate import ValidationReport
 
 __all__ = ["CHUNK_FILES", "build_staged"]
@@ -126,14 +127,14 @@ def _work(files: Sequence[str], staging_dir: str) -> Chunk:
     """Read, extract and serialise a chunk of record files to this worker's staging file (runs
     in a worker). Validation waits until the build has settled its minted entities."""
     from spacekg.build import summarise
-    from spacekg.graph.writer import MintedCounts, record_quads
+    from spacekg.graph.writer import MintedCounts
     from spacekg.loaders.extract import extract_record
     from spacekg.loaders.records import read_records
 
     chunk = Chunk(files=len(files))
     try:
         extracted = [(record, extract_record(record)) for f in files for record in read_records(f)]
-        quads = [q for record, extractions in extracted for q in record_quads(record, extractions)]
+        data = _chunk_nquads(extracted)
         chunk.minted = MintedCounts.of(extracted)
     except RecordError as exc:
         chunk.error = (exc.source, exc.reason, exc.line)
@@ -145,10 +146,18 @@ def _work(files: Sequence[str], staging_dir: str) -> Chunk:
         chunk.names.append((record.name, record.source))
         summarise(record, extractions, chunk.reports, chunk.new_entities, chunk.classes, chunk.issues)
     try:
-        chunk.staged = _append(staging_dir, ox.serialize(quads, format=ox.RdfFormat.N_QUADS) or b"")
+        chunk.staged = _append(staging_dir, data)
     except OSError as exc:  # e.g. the disk is full
         chunk.failure = f"cannot write a staging file in {staging_dir}: {exc.strerror or exc}; free some space there"
     return chunk
+
+
+def _chunk_nquads(extracted: Sequence[tuple[AssertionRecord, Sequence[Extraction]]]) -> bytes:
+    """The N-Quads a chunk's records write (their quads; the minted entities come later)."""
+    from spacekg.graph.writer import record_quads
+
+    quads = [q for record, extractions in extracted for q in record_quads(record, extractions)]
+    return ox.serialize(quads, format=ox.RdfFormat.N_QUADS) or b""
 
 
 def _chunks(files: Sequence[Path], size: int) -> Iterator[list[str]]:
