@@ -154,10 +154,9 @@ def _work(files: Sequence[str], staging_dir: str) -> Chunk:
 
 def _chunk_nquads(extracted: Sequence[tuple[AssertionRecord, Sequence[Extraction]]]) -> bytes:
     """The N-Quads a chunk's records write (their quads; the minted entities come later)."""
-    from spacekg.graph.writer import record_quads
+    from spacekg.graph.writer import record_nquads
 
-    quads = [q for record, extractions in extracted for q in record_quads(record, extractions)]
-    return ox.serialize(quads, format=ox.RdfFormat.N_QUADS) or b""
+    return b"".join(record_nquads(record, extractions) for record, extractions in extracted)
 
 
 def _chunks(files: Sequence[Path], size: int) -> Iterator[list[str]]:
@@ -287,7 +286,7 @@ class _Loader:
     file is loaded, in a background thread, once the worker has moved on to its next one."""
 
     def __init__(self, store: OxigraphStore) -> None:
-        self._loading = store.bulk_loading(written_by_oxigraph=True)  # written by ox.serialize
+        self._loading = store.bulk_loading(written_by_oxigraph=True)  # record_nquads, ox.serialize
         self._current: dict[str, Path] = {}  # writer ("part-<pid>") → the file it is writing
         self._done: list[Future] = []
 
