@@ -34,6 +34,7 @@ guarantees of the small path without holding every record in memory:
 
 from __future__ import annotations
 
+import gc
 import os
 import tempfile
 from collections import Counter, defaultdict, deque
@@ -173,12 +174,25 @@ def _pool(workers: int) -> Iterator[ProcessPoolExecutor | None]:
     if workers <= 1:
         yield None
         return
-    with ProcessPoolExecutor(max_workers=workers, mp_context=get_context("fork")) as pool:
+    with ProcessPoolExecutor(max_workers=workers, mp_context=get_context("fork"), initializer=_worker_gc) as pool:
         try:
             yield pool
         except BaseException:
             pool.shutdown(cancel_futures=True)  # the build has failed: do not wait for the other chunks
             raise
+
+
+WORKER_GC_THRESHOLD = 50_000  # the workers' first-generation gc threshold (Python's default: 700)
+
+
+def _worker_gc() -> None:
+    """A worker's garbage collector, set for a long run of short-lived objects: what it inherits
+    from the parent (modules, gazetteer) is frozen out of every collection, and collections
+    start after `WORKER_GC_THRESHOLD` allocations instead of 700 (extraction and writing make
+    few cycles; at 700, collections took ~10 % of a worker's CPU on the 10k corpus, none at
+    50,000). Process-wide settings, so only in the build's own processes."""
+    gc.freeze()
+    gc.set_threshold(WORKER_GC_THRESHOLD, *gc.get_threshold()[1:])
 
 
 def _in_order(pool: ProcessPoolExecutor | None, fn: Callable[..., T], tasks: Iterable[tuple], ahead: int
