@@ -227,3 +227,19 @@ def test_two_files_whose_record_names_give_one_iri_are_refused_across_chunks_lik
             build([folder], store, staged=staged, workers=2)
         assert len(store) == 0
         store.close()
+
+
+def test_build_workers_collect_garbage_rarely_and_leave_the_callers_settings_alone():
+    import gc
+
+    before = gc.get_threshold()
+    with spacekg.bulk._pool(2) as pool:
+        threshold, frozen = pool.submit(_gc_settings).result()
+    assert threshold[0] == spacekg.bulk.WORKER_GC_THRESHOLD and frozen > 0
+    assert gc.get_threshold() == before and gc.get_freeze_count() == 0
+
+
+def _gc_settings() -> tuple[tuple[int, int, int], int]:
+    import gc
+
+    return gc.get_threshold(), gc.get_freeze_count()
