@@ -171,14 +171,15 @@ def with_blocks(sparql: str, blocks: Iterable[str]) -> str:
     return sparql[:at] + "".join(f"\n  {block}" for block in blocks) + "\n" + sparql[at:]
 
 
-def with_update_blocks(update: str, blocks: Iterable[str]) -> str:
+def with_update_blocks(update: str, blocks: Iterable[str], *, depth: int = 0) -> str:
     """`update` (one ``INSERT``/``DELETE … WHERE { … }`` operation) with rendered VALUES `blocks`
-    right after the opening brace of its WHERE group."""
+    right after the opening brace of its WHERE group — or, with `depth` 1, of the WHERE group of
+    the sub-SELECT it reads (an aggregate: a VALUES block outside it would not narrow it)."""
     tokens = list(_tokens(update))
-    depth = 0
+    level = 0
     for k, (_, token) in enumerate(tokens):
-        depth += {"{": 1, "}": -1}.get(token, 0)
-        if depth == 0 and token.upper() == "WHERE" and k + 1 < len(tokens) and tokens[k + 1][1] == "{":
+        level += {"{": 1, "}": -1}.get(token, 0)
+        if level == depth and token.upper() == "WHERE" and k + 1 < len(tokens) and tokens[k + 1][1] == "{":
             at = tokens[k + 1][0] + 1
             return update[:at] + "".join(f"\n  {block}" for block in blocks) + "\n" + update[at:]
     raise QueryError("values can be bound only in an update with a WHERE group")
