@@ -11,14 +11,17 @@ Counting over every ``skg:mentions`` (about 5 per assertion) is what made querie
   they cost what the record costs; dropping the record drops them;
 - per mentioned entity the totals rolled up from its partials: ``skg:mentionCount`` (sum),
   ``skg:recordCount`` (number of partials), ``skg:bestRank`` (min). A hub entity's roll-up
-  reads one node per record that mentions it, never its every mention.
+  reads one node per record that mentions it, never its every mention;
+- per record ``skg:assertionCount`` and ``skg:negatedCount`` on the record's IRI, counted by
+  SPARQL Update from the record's own assertions whenever the record is written
+  (`mark_records`), so the `records` query reads one node per record.
 
 It is derived data, typed ``skg:SummaryGraph`` in itself, not an assertion graph; SPEC's
 one named graph per assertion holds as before. The totals are kept by SPARQL Update
 (``summary/*.ru``) inside the transaction that writes records: the writer marks stale every
 entity the old and the new version of a replaced record mention, and `refresh` rolls those
 up again. The bulk path (`spacekg.bulk`) loads the partials with the records, then marks
-every entity and refreshes all.
+every entity, refreshes all and counts every record's assertions (`rebuild_summary`).
 """
 
 from __future__ import annotations
@@ -69,18 +72,25 @@ def record_partials(rec: ox.NamedNode,
 
 
 def mark_records(records: Iterable[ox.NamedNode]) -> str:
-    """The update marking stale every entity the partial summaries of `records` name."""
+    """The update marking stale every entity the partial summaries of `records` name, and
+    counting the records' assertions again (run after the records are written)."""
     records = list(records)
     if not records:
         return ""
-    return with_update_blocks(_update("mark-records"), [render_value_list("rec", records)])
+    block = [render_value_list("rec", records)]
+    return " ;\n".join([with_update_blocks(_update("mark-records"), block),
+                        with_update_blocks(_update("drop-record-counts"), block),
+                        with_update_blocks(_update("record-counts"), block, depth=1)])
 
 
 def drop_records(records: Iterable[ox.NamedNode]) -> str:
-    """The update marking the entities of `records`' partial summaries stale, then dropping them."""
+    """The update marking the entities of `records`' partial summaries stale, then dropping
+    those partials and the records' assertion counts."""
     records = list(records)
     block = [render_value_list("rec", records)]
-    return mark_records(records) + " ;\n" + with_update_blocks(_update("drop-records"), block)
+    return " ;\n".join([with_update_blocks(_update("mark-records"), block),
+                        with_update_blocks(_update("drop-records"), block),
+                        with_update_blocks(_update("drop-record-counts"), block)])
 
 
 def refresh() -> str:
@@ -89,5 +99,7 @@ def refresh() -> str:
 
 
 def rebuild_summary(store: Store) -> None:
-    """Roll up every entity's totals, in one request (after a bulk load, which loaded the partials)."""
-    store.update(_update("mark-all").rstrip().rstrip(";") + " ;\n" + refresh())
+    """Roll up every entity's totals and count every record's assertions, in one request (after
+    a bulk load, which loaded the partials)."""
+    store.update(_update("mark-all").rstrip().rstrip(";") + " ;\n" + _update("record-counts").rstrip().rstrip(";")
+                 + " ;\n" + refresh())

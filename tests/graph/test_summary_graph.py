@@ -28,6 +28,11 @@ WHERE { ?a skg:mentions ?e ; skg:evidenceRank ?rank ; prov:wasDerivedFrom ?rec }
 PARTIALS_FROM_SUMMARY = PREFIXES + f"""
 SELECT ?e ?rec ?n ?best WHERE {{ GRAPH {S} {{
   ?p skg:aboutEntity ?e ; skg:aboutRecord ?rec ; skg:mentionsInRecord ?n ; skg:bestRankInRecord ?best }} }}"""
+RECORDS_FROM_ASSERTIONS = PREFIXES + """
+SELECT ?rec (COUNT(?a) AS ?n) (SUM(IF(?neg, 1, 0)) AS ?negated)
+WHERE { ?a prov:wasDerivedFrom ?rec ; skg:negated ?neg } GROUP BY ?rec"""
+RECORDS_FROM_SUMMARY = PREFIXES + f"""
+SELECT ?rec ?n ?negated WHERE {{ GRAPH {S} {{ ?rec skg:assertionCount ?n ; skg:negatedCount ?negated }} }}"""
 STALE = PREFIXES + f"SELECT ?e WHERE {{ GRAPH {S} {{ ?e skg:summaryStale ?any }} }}"
 
 
@@ -39,18 +44,21 @@ def assert_summary_is_the_aggregate(store) -> None:
     entities = _rows(store, ENTITIES_FROM_ASSERTIONS)
     assert entities and _rows(store, ENTITIES_FROM_SUMMARY) == entities
     assert _rows(store, PARTIALS_FROM_SUMMARY) == _rows(store, PARTIALS_FROM_ASSERTIONS)
+    records = _rows(store, RECORDS_FROM_ASSERTIONS)
+    assert records and _rows(store, RECORDS_FROM_SUMMARY) == records
     assert not store.query(STALE).rows
 
 
 def _write(source, target, keep: int = 6, *, edit: bool = False) -> None:
     """The record cut to its first `keep` assertions (small, so rdflib stays quick); `edit`
-    also removes the first assertion (and so every mention in it) and adds a last one
-    mentioning actors again and a new place."""
+    also removes the first assertion (and so every mention in it) and adds one mentioning
+    actors again and a new place, and a negated one."""
     text = source.read_text(encoding="utf-8")
     head, sep, body = text.partition("ranked by evidence strength.\n")
     assertions = [line for line in body.splitlines() if line.strip()][:keep]
     if edit:
-        assertions = assertions[1:] + ["NASA and the Indian Space Research Organisation met in Canberra to discuss ISR."]
+        assertions = assertions[1:] + ["NASA and the Indian Space Research Organisation met in Canberra to discuss ISR.",
+                                       "Japan did not fund the Indian Space Research Organisation."]
     target.write_text(head + sep + "\n".join(assertions) + "\n", encoding="utf-8")
 
 
@@ -62,11 +70,12 @@ def test_summary_equals_the_aggregate_after_building_and_rebuilding_an_edited_re
     store = open_store(spec)
     build([a, b], store, validate=False)
     assert_summary_is_the_aggregate(store)
-    before = _rows(store, ENTITIES_FROM_SUMMARY)
+    before, records_before = _rows(store, ENTITIES_FROM_SUMMARY), _rows(store, RECORDS_FROM_SUMMARY)
     _write(FIXTURES / "records" / "korea-kasa-rise.txt", a, edit=True)
     build([a], store, validate=False)
     assert_summary_is_the_aggregate(store)
     assert _rows(store, ENTITIES_FROM_SUMMARY) != before  # the edit did change the counts
+    assert _rows(store, RECORDS_FROM_SUMMARY) != records_before  # and the record's counts
     build([b], store, validate=False)  # rebuilding a record unchanged leaves the summary as it was
     assert_summary_is_the_aggregate(store)
 

@@ -83,6 +83,20 @@ def test_construct_binds_in_the_where_group_not_the_template():
         with_values("CONSTRUCT WHERE { ?s ?p ?o }", {"o": ox.Literal("v")})
 
 
+def test_each_top_level_union_branch_gets_the_block_too_and_the_answer_is_the_same():
+    """Oxigraph does not carry an outer binding into a UNION branch; the one-row block placed
+    in each branch as well narrows the branch and changes no answer."""
+    sparql = ('SELECT ?s ?o WHERE { { ?s ?p ?o } UNION { ?o ?p ?s } UNION { SELECT ?s ?o WHERE { ?s ?p ?o } }\n'
+              '  UNION { ?s ?p ?x BIND(?x AS ?o) } { ?s ?p ?o } UNION { ?s ?p "x" } }')
+    out = with_values(sparql, {"o": ox.Literal("v")})
+    block = 'VALUES (?o) { ("v") }'
+    assert out.count(block) == 5  # the group and the four branches that are neither a sub-SELECT nor bind ?o
+    assert "{ SELECT ?s ?o" in out and "{ ?s ?p ?x BIND(?x AS ?o) }" in out and '{ ?s ?p "x" }' not in out
+    store = store_with(ox.Literal("v"))
+    plain = sorted(str(r) for r in store.query(sparql.replace("WHERE {", "WHERE { " + block, 1)))
+    assert plain and sorted(str(r) for r in store.query(out)) == plain
+
+
 def test_several_bindings_share_one_row():
     assert render_values({"a": S, "b": ox.Literal("x")}) == 'VALUES (?a ?b) { (<http://example.org/s> "x") }'
 
