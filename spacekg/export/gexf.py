@@ -258,10 +258,11 @@ def _compile_edge(columns: tuple[Attribute, ...], *, directed: bool, multigraph:
     if directed:  # a symmetric fact (skg:metWith) in a directed graph
         lines += ["    if get('symmetric'):", "        out = ' type=\"undirected\"'"]
     lines += ["    x = get('label')", "    if x is not None:",
-              "        e = _labels.get(x)",  # edge labels repeat: escape each once
+              # edge labels repeat: escape each once; strings only, as 1, 1.0 and True are one key
+              "        e = _labels.get(x) if type(x) is str else None",
               "        if e is None:",
               "            e = _token(str(x))",
-              "            if len(_labels) < 4096:",
+              "            if len(_labels) < 4096 and type(x) is str:",
               "                _labels[x] = e",
               "        out += f' label=\"{e}\" kind=\"{e}\"'" if multigraph else "        out += f' label=\"{e}\"'",
               "    x = get('weight')", "    if x is not None:",

@@ -331,3 +331,13 @@ def test_a_failing_output_stops_the_worker_and_says_which_file(monkeypatch):
     with pytest.raises(gexf.ExportError, match="cannot write /full/disk.gexf: No space left on device"):
         write_gexf(graph, Full())
     assert multiprocessing.active_children() == []
+
+
+def test_edge_labels_equal_as_values_but_not_as_text_are_written_as_their_own_text():
+    """1, 1.0 and True are one dictionary key; the label memo must not write one for another."""
+    graph = nx.MultiDiGraph()
+    for label in (1, 1.0, True, "1", 1, True):
+        graph.add_edge("a", "b", label=label, weight=1)
+    root = parse(gexf_bytes(graph))
+    labels = [e.get("label") for e in root.findall("g:graph/g:edges/g:edge", NS)]
+    assert labels == ["1", "1.0", "True", "1", "1", "True"]
