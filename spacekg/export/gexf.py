@@ -19,8 +19,8 @@ What it writes, from a graph made by `spacekg.export.projection.project`:
 Edges are rendered in batches: a function generated once per export writes a batch column
 by column with one f-string per edge, and hands any batch it cannot render exactly (a float
 weight, an unseen label, a list item that needs quoting) to the general edge-by-edge
-renderer, which writes the same text. From `_PARALLEL_EDGES` edges on, a forked worker
-process renders the last part of the edge section into an unnamed temporary file while this
+renderer, which writes the same text. With ``parallel=True`` and from `_PARALLEL_EDGES`
+edges on, a forked worker process renders the last part of the edge section into an unnamed temporary file while this
 process writes the nodes and the first part, then appends it (same bytes; `_write_in_two`).
 
 Text and attribute values are escaped (``xml.sax.saxutils``), characters XML 1.0 forbids
@@ -519,15 +519,18 @@ def _write(pieces: Iterable[str], output: BinaryIO) -> None:
         output.write("".join(buffer).encode("utf-8"))
 
 
-def write_gexf(graph: nx.Graph, output: BinaryIO, *, description: str | None = None) -> None:
+def write_gexf(graph: nx.Graph, output: BinaryIO, *, description: str | None = None,
+               parallel: bool = False) -> None:
     """Write `graph` to the binary stream `output` as UTF-8 GEXF 1.3, a chunk at a time.
 
-    A graph of at least `_PARALLEL_EDGES` edges has the second part of its edges rendered
-    by a forked worker process while this one writes the nodes and the first part
-    (`_write_in_two`); the bytes are the same either way.
+    With `parallel`, a graph of at least `_PARALLEL_EDGES` edges has the last part of its
+    edges rendered by a forked worker process while this one writes the nodes and the first
+    part (`_write_in_two`); the bytes are the same either way. Off by default: on a shared
+    two-core machine it cost ~2 CPU s and ~0.5 GiB more per million edges for no measured
+    gain in wall time (docs/BENCHMARKS.md, "GEXF writer: session 5").
     """
     try:
-        if _can_fork() and graph.number_of_edges() >= _PARALLEL_EDGES:
+        if parallel and _can_fork() and graph.number_of_edges() >= _PARALLEL_EDGES:
             _write_in_two(graph, output, description, _split(graph))
         else:
             _write(generate_gexf(graph, description=description), output)

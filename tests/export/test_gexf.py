@@ -269,7 +269,7 @@ def test_a_forked_worker_writes_the_same_bytes_wherever_the_edges_are_split(ship
             assert out.getvalue() == expected, (graph.graph.get("projection"), first)
 
 
-def test_write_gexf_forks_a_worker_above_the_threshold(shipped_projections, monkeypatch):
+def test_write_gexf_forks_a_worker_when_asked_and_above_the_threshold(shipped_projections, monkeypatch):
     gexf = importlib.import_module("spacekg.export.gexf")
     graph = shipped_projections["comention"]
     expected = gexf_bytes(graph)
@@ -277,7 +277,10 @@ def test_write_gexf_forks_a_worker_above_the_threshold(shipped_projections, monk
     original = gexf._write_in_two
     monkeypatch.setattr(gexf, "_PARALLEL_EDGES", graph.number_of_edges())
     monkeypatch.setattr(gexf, "_write_in_two", lambda *a: splits.append(a[-1]) or original(*a))
-    assert gexf_bytes(graph) == expected
+    assert gexf_bytes(graph) == expected and splits == []  # not asked: one process
+    out = io.BytesIO()
+    write_gexf(graph, out, parallel=True)
+    assert out.getvalue() == expected
     assert len(splits) == (1 if gexf._can_fork() else 0)
     assert all(0 <= s <= graph.number_of_nodes() for s in splits)
 
@@ -329,7 +332,7 @@ def test_a_failing_output_stops_the_worker_and_says_which_file(monkeypatch):
     monkeypatch.setattr(gexf, "_PARALLEL_EDGES", 1)
     monkeypatch.setattr(gexf, "_can_fork", lambda: True)
     with pytest.raises(gexf.ExportError, match="cannot write /full/disk.gexf: No space left on device"):
-        write_gexf(graph, Full())
+        write_gexf(graph, Full(), parallel=True)
     assert multiprocessing.active_children() == []
 
 
