@@ -525,9 +525,9 @@ def write_gexf(graph: nx.Graph, output: BinaryIO, *, description: str | None = N
 
     With `parallel`, a graph of at least `_PARALLEL_EDGES` edges has the last part of its
     edges rendered by a forked worker process while this one writes the nodes and the first
-    part (`_write_in_two`); the bytes are the same either way. Off by default: on a shared
-    two-core machine it cost ~2 CPU s and ~0.5 GiB more per million edges for no measured
-    gain in wall time (docs/BENCHMARKS.md, "GEXF writer: session 5").
+    part (`_write_in_two`); the bytes are the same either way. Off by default: it cut the
+    wall time of a million edges by ~30 % only with a core free, and costs ~0.7-2 CPU s and
+    ~0.5 GiB (copy-on-write) more (docs/BENCHMARKS.md, "GEXF writer: session 5").
     """
     try:
         if parallel and _can_fork() and graph.number_of_edges() >= _PARALLEL_EDGES:
