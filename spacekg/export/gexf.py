@@ -19,7 +19,9 @@ What it writes, from a graph made by `spacekg.export.projection.project`:
 Edges are rendered in batches: a function generated once per export writes a batch column
 by column with one f-string per edge, and hands any batch it cannot render exactly (a float
 weight, an unseen label, a list item that needs quoting) to the general edge-by-edge
-renderer, which writes the same text.
+renderer, which writes the same text. With ``parallel=True`` and from `_PARALLEL_EDGES`
+edges on, a forked worker process renders the last part of the edge section into an unnamed temporary file while this
+process writes the nodes and the first part, then appends it (same bytes; `_write_in_two`).
 
 Text and attribute values are escaped (``xml.sax.saxutils``), characters XML 1.0 forbids
 (most C0 controls, lone surrogates, U+FFFE/U+FFFF) are dropped, and labels are
@@ -28,11 +30,18 @@ whitespace-collapsed because the grammar types them ``xsd:token``.
 
 from __future__ import annotations
 
+import gc
 import math
+import multiprocessing
+import os
 import re
+import shutil
+import sys
+import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from itertools import chain, filterfalse, islice, repeat
-from operator import itemgetter
+from multiprocessing.connection import Connection
+from operator import is_, itemgetter
 from typing import BinaryIO
 from xml.sax.saxutils import escape
 
@@ -249,10 +258,11 @@ def _compile_edge(columns: tuple[Attribute, ...], *, directed: bool, multigraph:
     if directed:  # a symmetric fact (skg:metWith) in a directed graph
         lines += ["    if get('symmetric'):", "        out = ' type=\"undirected\"'"]
     lines += ["    x = get('label')", "    if x is not None:",
-              "        e = _labels.get(x)",  # edge labels repeat: escape each once
+              # edge labels repeat: escape each once; strings only, as 1, 1.0 and True are one key
+              "        e = _labels.get(x) if type(x) is str else None",
               "        if e is None:",
               "            e = _token(str(x))",
-              "            if len(_labels) < 4096:",
+              "            if len(_labels) < 4096 and type(x) is str:",
               "                _labels[x] = e",
               "        out += f' label=\"{e}\" kind=\"{e}\"'" if multigraph else "        out += f' label=\"{e}\"'",
               "    x = get('weight')", "    if x is not None:",
@@ -287,7 +297,8 @@ def _check_lists(values: list) -> None:
 
 
 def _compile_fast_edges(columns: tuple[Attribute, ...], first: dict, render: Callable[[dict], str], *,
-                        directed: bool, multigraph: bool) -> Callable[[list, int], str | None] | None:
+                        directed: bool, multigraph: bool,
+                        plain_ids: bool = False) -> Callable[[list, int], str | None] | None:
     """A function rendering a whole batch of edges with one f-string per edge, or ``None``
     when this graph's edges do not suit it.
 
@@ -299,14 +310,17 @@ def _compile_fast_edges(columns: tuple[Attribute, ...], first: dict, render: Cal
     fills: a miss raises KeyError) and no list item needs quoting or escaping; a batch that
     does not qualify returns ``None`` and is rendered edge by edge by `render`, which writes
     the same text (a test holds the two paths to that). Column names enter the generated
-    code only after matching a plain-name pattern.
+    code only after matching a plain-name pattern. With `plain_ids` (every node is a string
+    that is its own escaped id, as CURIEs are) the endpoints are written as they are, without
+    a lookup per endpoint (a cache miss each, a fifth of the time at a million edges).
     """
     memos = render.__globals__  # the slow path's memos (_labels, _memo_<j>) and the node ids (_ids)
     keys = set(first)
     used = keys & ({"label", "weight"} | {c.name for c in columns} | ({"symmetric"} if directed else set()))
     if keys - used or not all(_SAFE_KEY.fullmatch(k) for k in keys):
         return None  # keys the writer ignores (a batch could hide a column behind them), or odd names
-    pieces = ['      <edge id="', "{i}", '" source="', "{_ids[u]}", '" target="', "{_ids[v]}", '"']
+    source, target = ("{u}", "{v}") if plain_ids else ("{_ids[u]}", "{_ids[v]}")
+    pieces = ['      <edge id="', "{i}", '" source="', source, '" target="', target, '"']
     checks: list[str] = []
     if directed and "symmetric" in keys:
         pieces.append('{_SYMMETRIC[d["symmetric"]]}')
@@ -355,28 +369,30 @@ def _compile_fast_edges(columns: tuple[Attribute, ...], first: dict, render: Cal
     return memos["fast"]  # type: ignore[return-value]
 
 
-def _edge_batches(graph: nx.Graph) -> Iterator[list[tuple[object, object, dict]]]:
-    """The edges of `graph` as ``(u, v, data)`` in lists of about `_BATCH`, in the order of
-    ``graph.edges(data=True)``.
+def _edge_batches(graph: nx.Graph, first: int = 0,
+                  last: int | None = None) -> Iterator[list[tuple[object, object, dict]]]:
+    """The edges written from the nodes at positions `first` to `last` (exclusive) of the
+    adjacency, as ``(u, v, data)`` in lists of about `_BATCH`, in the order of
+    ``graph.edges(data=True)``; ``first=0, last=None`` gives every edge.
 
-    For simple graphs the adjacency is walked one node at a time with C-level iteration
-    (an undirected edge is written from the endpoint met first, as networkx does): reading
-    a million edges through networkx's edge view costs a generator step per edge, about a
-    third of the whole export.
+    An undirected edge is written from the endpoint met first, as networkx does. The
+    adjacency is walked one node at a time with C-level iteration: reading a million edges
+    through networkx's edge view costs a generator step per edge, about a third of the
+    whole export.
     """
-    if graph.is_multigraph():
-        edges = iter(graph.edges(data=True))
-        while batch := list(islice(edges, _BATCH)):
-            yield batch
-        return
     undirected = not graph.is_directed()
-    seen: set[object] = set()
+    multigraph = graph.is_multigraph()
+    seen: set[object] = set(islice(graph.adj, first)) if undirected else set()
     batch: list[tuple[object, object, dict]] = []
-    for u, neighbours in graph.adjacency():
+    for u, neighbours in islice(graph.adjacency(), first, last):
         targets = list(filterfalse(seen.__contains__, neighbours)) if undirected else list(neighbours)
         if undirected:
             seen.add(u)
-        batch += zip(repeat(u), targets, map(neighbours.__getitem__, targets))
+        if multigraph:  # one entry per key, in key order
+            for v in targets:
+                batch += zip(repeat(u), repeat(v), neighbours[v].values())
+        else:
+            batch += zip(repeat(u), targets, map(neighbours.__getitem__, targets))
         if len(batch) >= _BATCH:
             yield batch
             batch = []
@@ -393,83 +409,239 @@ def _declarations(cls: str, columns: tuple[Attribute, ...]) -> Iterator[str]:
     yield "    </attributes>\n"
 
 
+class _Document:
+    """What a graph's GEXF document is made of, worked out once: the columns, the graph's
+    kind, and the text before the nodes and after the edges."""
+
+    def __init__(self, graph: nx.Graph, description: str | None) -> None:
+        self.graph = graph
+        self.node_columns = graph.graph.get("node_attributes") or _infer(d for _, d in graph.nodes(data=True))
+        self.edge_columns = graph.graph.get("edge_attributes") or _infer(d for *_, d in graph.edges(data=True))
+        self.directed = graph.is_directed()
+        self.multigraph = graph.is_multigraph()
+        self.dynamic = "timeformat" in graph.graph
+        self.edge_count = graph.number_of_edges()
+        if description is None:
+            description = (f"spacekg projection '{graph.graph.get('projection', 'graph')}' "
+                           f"(filters: {graph.graph.get('filters', 'none')})")
+        self.description = description
+
+    def head(self) -> Iterator[str]:
+        """Everything up to and including ``<nodes>``."""
+        graph = self.graph
+        yield '<?xml version="1.0" encoding="UTF-8"?>\n'
+        yield f'<gexf xmlns="{GEXF_NS}" xmlns:viz="{VIZ_NS}" version="1.3">\n'
+        yield f"  <meta>\n    <creator>spacekg {text(__version__)}</creator>\n"
+        yield f"    <description>{text(self.description)}</description>\n  </meta>\n"
+        mode = (f'mode="dynamic" timeformat="{attr(graph.graph["timeformat"])}"' if self.dynamic
+                else 'mode="static"')
+        yield (f'  <graph defaultedgetype="{"directed" if self.directed else "undirected"}" idtype="string" '
+               f'{mode}>\n')
+        yield from _declarations("node", self.node_columns)
+        yield from _declarations("edge", self.edge_columns)
+        yield f'    <nodes count="{graph.number_of_nodes()}">\n'
+
+    def nodes(self, ids: dict[object, str]) -> Iterator[str]:
+        """The ``<node>`` elements, filling `ids` (node → escaped id) for the edges."""
+        node_attvalues = _compile_attvalues(self.node_columns)
+        dynamic = self.dynamic
+        viz: dict[tuple[object, object, bool], str] = {}  # (class, mentions, assertion?) → viz elements
+        batch: list[str] = []
+        for node, data in self.graph.nodes(data=True):
+            nid = ids[node] = attr(str(node))
+            label = data.get("label")
+            head = f'      <node id="{nid}" label="{token(str(label))}">' if label is not None else \
+                f'      <node id="{nid}">'
+            key = (data.get("class"), data.get("mentions"), data.get("kind") == "assertion")
+            style = viz.get(key)
+            if style is None:
+                r, g, b = colour_for(key[0] if isinstance(key[0], str) else None).rgb
+                size = node_size(key[1] if isinstance(key[1], int) else None, assertion=key[2])
+                style = viz[key] = f'<viz:color r="{r}" g="{g}" b="{b}"/><viz:size value="{size}"/>'
+            spells = _spells(data["spells"]) if dynamic and data.get("spells") else ""
+            batch.append(f"{head}{node_attvalues(data)}{spells}{style}</node>\n")
+            if len(batch) >= 512:
+                yield "".join(batch)
+                batch.clear()
+        yield "".join(batch)
+        yield "    </nodes>\n"
+        yield f'    <edges count="{self.edge_count}">\n'
+
+    def edges(self, ids: dict[object, str], batches: Iterable[list[tuple[object, object, dict]]],
+              start: int) -> Iterator[str]:
+        """The ``<edge>`` elements of `batches`, numbered from `start`."""
+        render = _compile_edge(self.edge_columns, directed=self.directed, multigraph=self.multigraph,
+                               dynamic=self.dynamic)
+        render.__globals__["_ids"] = ids
+        fast = None
+        compiled = False
+        for batch in batches:  # hand over edges in batches: a yield per edge costs more
+            if not compiled and _FAST and not self.dynamic:
+                plain_ids = all(map(is_, ids, ids.values()))  # every node its own id: no escaping needed
+                fast = _compile_fast_edges(self.edge_columns, batch[0][2], render, directed=self.directed,
+                                           multigraph=self.multigraph, plain_ids=plain_ids)
+                compiled = True
+            chunk = fast(batch, start) if fast is not None else None
+            if chunk is None:
+                chunk = "".join([f'      <edge id="{i}" source="{ids[u]}" target="{ids[v]}"{render(d)}'
+                                for i, (u, v, d) in enumerate(batch, start)])
+            yield chunk
+            start += len(batch)
+
+    @staticmethod
+    def tail() -> str:
+        return "    </edges>\n  </graph>\n</gexf>\n"
+
+
 def generate_gexf(graph: nx.Graph, *, description: str | None = None) -> Iterator[str]:
     """The GEXF document for `graph`, as a stream of text pieces, in the graph's node and
     edge order (which `project` sorts)."""
-    node_columns = graph.graph.get("node_attributes") or _infer(d for _, d in graph.nodes(data=True))
-    edge_columns = graph.graph.get("edge_attributes") or _infer(d for *_, d in graph.edges(data=True))
-    directed = graph.is_directed()
-    multigraph = graph.is_multigraph()
-    dynamic = "timeformat" in graph.graph
-    if description is None:
-        description = (f"spacekg projection '{graph.graph.get('projection', 'graph')}' "
-                       f"(filters: {graph.graph.get('filters', 'none')})")
-
-    yield '<?xml version="1.0" encoding="UTF-8"?>\n'
-    yield f'<gexf xmlns="{GEXF_NS}" xmlns:viz="{VIZ_NS}" version="1.3">\n'
-    yield f"  <meta>\n    <creator>spacekg {text(__version__)}</creator>\n"
-    yield f"    <description>{text(description)}</description>\n  </meta>\n"
-    mode = f'mode="dynamic" timeformat="{attr(graph.graph["timeformat"])}"' if dynamic else 'mode="static"'
-    yield (f'  <graph defaultedgetype="{"directed" if directed else "undirected"}" idtype="string" '
-           f'{mode}>\n')
-    yield from _declarations("node", node_columns)
-    yield from _declarations("edge", edge_columns)
-
-    node_attvalues = _compile_attvalues(node_columns)
+    document = _Document(graph, description)
     ids: dict[object, str] = {}  # node → escaped id, so edges reuse it instead of escaping again
-    yield f'    <nodes count="{graph.number_of_nodes()}">\n'
-    viz: dict[tuple[object, object, bool], str] = {}  # (class, mentions, assertion?) → viz elements
-    batch: list[str] = []
-    for node, data in graph.nodes(data=True):
-        nid = ids[node] = attr(str(node))
-        label = data.get("label")
-        head = f'      <node id="{nid}" label="{token(str(label))}">' if label is not None else \
-            f'      <node id="{nid}">'
-        key = (data.get("class"), data.get("mentions"), data.get("kind") == "assertion")
-        style = viz.get(key)
-        if style is None:
-            r, g, b = colour_for(key[0] if isinstance(key[0], str) else None).rgb
-            size = node_size(key[1] if isinstance(key[1], int) else None, assertion=key[2])
-            style = viz[key] = f'<viz:color r="{r}" g="{g}" b="{b}"/><viz:size value="{size}"/>'
-        spells = _spells(data["spells"]) if dynamic and data.get("spells") else ""
-        batch.append(f"{head}{node_attvalues(data)}{spells}{style}</node>\n")
-        if len(batch) >= 512:
-            yield "".join(batch)
-            batch.clear()
-    yield "".join(batch)
-    yield "    </nodes>\n"
-
-    yield f'    <edges count="{graph.number_of_edges()}">\n'
-    render = _compile_edge(edge_columns, directed=directed, multigraph=multigraph, dynamic=dynamic)
-    render.__globals__["_ids"] = ids
-    fast = None
-    start = 0
-    for batch in _edge_batches(graph):  # hand over edges in batches: a yield per edge costs more
-        if start == 0 and _FAST and not dynamic:
-            fast = _compile_fast_edges(edge_columns, batch[0][2], render, directed=directed, multigraph=multigraph)
-        chunk = fast(batch, start) if fast is not None else None
-        if chunk is None:
-            chunk = "".join([f'      <edge id="{i}" source="{ids[u]}" target="{ids[v]}"{render(d)}'
-                            for i, (u, v, d) in enumerate(batch, start)])
-        yield chunk
-        start += len(batch)
-    yield "    </edges>\n  </graph>\n</gexf>\n"
+    yield from document.head()
+    yield from document.nodes(ids)
+    yield from document.edges(ids, _edge_batches(graph), 0)
+    yield document.tail()
 
 
-def write_gexf(graph: nx.Graph, output: BinaryIO, *, description: str | None = None) -> None:
-    """Write `graph` to the binary stream `output` as UTF-8 GEXF 1.3, a chunk at a time."""
+def _write(pieces: Iterable[str], output: BinaryIO) -> None:
+    """Encode and write `pieces` about `_CHUNK` characters at a time."""
     buffer: list[str] = []
     size = 0
-    try:
-        for piece in generate_gexf(graph, description=description):
-            buffer.append(piece)
-            size += len(piece)
-            if size >= _CHUNK:
-                output.write("".join(buffer).encode("utf-8"))
-                buffer.clear()
-                size = 0
-        if buffer:
+    for piece in pieces:
+        buffer.append(piece)
+        size += len(piece)
+        if size >= _CHUNK:
             output.write("".join(buffer).encode("utf-8"))
+            buffer.clear()
+            size = 0
+    if buffer:
+        output.write("".join(buffer).encode("utf-8"))
+
+
+def write_gexf(graph: nx.Graph, output: BinaryIO, *, description: str | None = None,
+               parallel: bool = False) -> None:
+    """Write `graph` to the binary stream `output` as UTF-8 GEXF 1.3, a chunk at a time.
+
+    With `parallel`, a graph of at least `_PARALLEL_EDGES` edges has the last part of its
+    edges rendered by a forked worker process while this one writes the nodes and the first
+    part (`_write_in_two`); the bytes are the same either way. Off by default: it cut the
+    wall time of a million edges by ~30 % only with a core free, and costs ~0.7-2 CPU s and
+    ~0.5 GiB (copy-on-write) more (docs/BENCHMARKS.md, "GEXF writer: session 5").
+    """
+    try:
+        if parallel and _can_fork() and graph.number_of_edges() >= _PARALLEL_EDGES:
+            _write_in_two(graph, output, description, _split(graph))
+        else:
+            _write(generate_gexf(graph, description=description), output)
     except OSError as exc:
         name = getattr(output, "name", "the GEXF file")
         raise ExportError(f"cannot write {name}: {exc.strerror or exc}; check the disk and the path") from exc
+
+
+# Edges from which a second process renders part of the edge section: below this, forking
+# (a few ms, plus the copy-on-write faults of the pages the worker reads) is not worth it.
+_PARALLEL_EDGES = 200_000
+# What rendering a node costs, in edges (measured on the benchmark's projection): used to
+# give the worker the share of edges that makes both processes finish together.
+_NODE_COST = 2.0
+
+
+def _can_fork() -> bool:
+    """Whether a worker can be forked (it inherits the graph instead of receiving a copy)
+    and has a core of its own. Not on macOS, where forking a process that has used system
+    frameworks is unsafe, nor where the process is held to one core."""
+    if not hasattr(os, "fork") or sys.platform == "darwin":
+        return False
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    return cores >= 2
+
+
+def _split(graph: nx.Graph) -> int:
+    """The adjacency position from which the worker renders the edges, chosen so that the
+    worker's edges cost about what this process's nodes and remaining edges cost.
+
+    Edges written from each node are estimated, not counted (counting is a pass over every
+    edge): all of its out-edges in a directed graph, and in an undirected one the share of
+    its neighbours that come after it, if they were spread evenly. A poor estimate only
+    unbalances the two processes; the output does not depend on it."""
+    adjacency = graph.adj
+    n = len(adjacency)
+    if graph.is_multigraph():
+        degrees = [sum(map(len, neighbours.values())) for neighbours in adjacency.values()]
+    else:
+        degrees = list(map(len, adjacency.values()))
+    if graph.is_directed():
+        written = degrees
+    else:
+        written = [d * (n - p) / n for p, d in enumerate(degrees)]
+    total = sum(written)
+    worker = (total + _NODE_COST * n) / 2  # what the worker should take
+    rest = 0.0
+    for position in range(n - 1, -1, -1):
+        rest += written[position]
+        if rest >= worker:
+            return position
+    return 0
+
+
+def _write_in_two(graph: nx.Graph, output: BinaryIO, description: str | None, first: int) -> None:
+    """Write the document with the edges written from adjacency positions `first` on
+    rendered by a forked worker into an unnamed temporary file, appended after this
+    process's own edges.
+
+    The worker inherits the graph (no copy, no pickling), works out its own node ids and
+    starting edge number (the edge count less its own edges), and reports success or its
+    exception through a pipe. Whatever goes wrong here, the worker is killed and waited for
+    and the temporary file, never named, vanishes when closed.
+    """
+    document = _Document(graph, description)
+    context = multiprocessing.get_context("fork")
+    receive, send = context.Pipe(duplex=False)
+    with tempfile.TemporaryFile(prefix="spacekg-gexf-") as part:
+        worker = context.Process(target=_render_part, args=(document, first, part.fileno(), send),
+                                 name="spacekg-gexf-edges", daemon=True)
+        worker.start()
+        send.close()
+        try:
+            ids: dict[object, str] = {}
+            _write(chain(document.head(), document.nodes(ids), document.edges(ids, _edge_batches(graph, 0, first), 0)),
+                   output)
+            try:
+                error = receive.recv()
+            except EOFError:  # it died without a word (killed, out of memory)
+                worker.join()
+                error = ExportError(f"the process rendering the GEXF edges stopped (exit code {worker.exitcode}); "
+                                    f"check the memory available")
+            if error is not None:
+                raise error
+            part.seek(0)
+            shutil.copyfileobj(part, output, 1 << 20)
+            output.write(document.tail().encode("utf-8"))
+        finally:
+            receive.close()
+            if worker.is_alive():
+                worker.kill()
+            worker.join()
+
+
+def _render_part(document: _Document, first: int, fd: int, report: Connection) -> None:
+    """In the forked worker: render the edges written from adjacency position `first` on
+    into the file open as `fd`, then send ``None``, or the exception that stopped it."""
+    gc.disable()  # a full collection would touch every object of the graph, copying all its pages
+    try:
+        graph = document.graph
+        ids = {node: attr(str(node)) for node in graph}
+        batches = list(_edge_batches(graph, first))
+        start = document.edge_count - sum(map(len, batches))
+        with open(os.dup(fd), "wb") as out:
+            _write(document.edges(ids, batches, start), out)
+    except BaseException as exc:  # noqa: BLE001 - handed to the parent, which raises it
+        try:
+            report.send(exc)
+        except Exception:  # not picklable: its text then
+            report.send(ExportError(f"rendering the GEXF edges failed: {type(exc).__name__}: {exc}"))
+    else:
+        report.send(None)
+    finally:
+        report.close()

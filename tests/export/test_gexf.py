@@ -209,7 +209,9 @@ def test_batch_rendering_writes_exactly_what_edge_by_edge_rendering_writes(shipp
     mixed.graph["edge_attributes"] = EDGE_ATTRIBUTES
     monkeypatch.setattr(gexf, "_BATCH", batch)
     simple = nx.DiGraph(mixed)  # the adjacency walk of simple graphs, with the same odd edges
-    for graph in (*shipped_projections.values(), mixed, simple, simple.to_undirected()):
+    escaped = nx.Graph()  # node ids that are not their own text (escaped, or not strings): looked up per edge
+    escaped.add_edges_from(((f"n<{i}>&", i % 7, {"weight": 1}) for i in range(30)), label="co-mentioned")
+    for graph in (*shipped_projections.values(), mixed, simple, simple.to_undirected(), escaped):
         monkeypatch.setattr(gexf, "_FAST", True)
         fast = gexf_bytes(graph)
         monkeypatch.setattr(gexf, "_FAST", False)
@@ -225,3 +227,120 @@ def test_edges_are_written_in_networkx_edge_order_each_once(kind, monkeypatch):
     root = parse(gexf_bytes(graph))
     written = [(e.get("source"), e.get("target")) for e in root.findall("g:graph/g:edges/g:edge", NS)]
     assert written == [(u, v) for u, v in graph.edges()]
+
+
+@pytest.mark.parametrize("kind", [nx.Graph, nx.DiGraph, nx.MultiGraph, nx.MultiDiGraph])
+def test_edges_split_at_any_node_are_networkx_edge_order_when_joined(kind):
+    """The worker renders the edges written from some node on: the two parts, joined, are
+    every edge once in `graph.edges()` order, wherever the split falls."""
+    gexf = importlib.import_module("spacekg.export.gexf")
+    graph = kind()
+    graph.add_edges_from([("a", "b"), ("c", "a"), ("b", "b"), ("d", "c"), ("b", "d"), ("e", "a"), ("a", "b"),
+                          ("d", "c")], weight=1)
+    expected = [(u, v) for u, v, _ in graph.edges(data=True)]
+    for first in range(graph.number_of_nodes() + 1):
+        parts = [*gexf._edge_batches(graph, 0, first), *gexf._edge_batches(graph, first)]
+        assert [(u, v) for batch in parts for u, v, _ in batch] == expected
+
+
+def _dynamic_graph() -> nx.Graph:
+    graph = nx.Graph(timeformat="integer")
+    graph.add_nodes_from((f"n{i}", {"label": f"N {i}", "spells": [(2020 + i % 3, None)]}) for i in range(12))
+    graph.add_edges_from(((f"n{i}", f"n{(i * 5) % 12}", {"weight": i, "spells": [(2027, 2027)]}) for i in range(12)))
+    return graph
+
+
+def test_a_forked_worker_writes_the_same_bytes_wherever_the_edges_are_split(shipped_projections, hostile_store):
+    gexf = importlib.import_module("spacekg.export.gexf")
+    from spacekg.export.projection import EDGE_ATTRIBUTES
+
+    mixed = _mixed_graph()
+    mixed.graph["edge_attributes"] = EDGE_ATTRIBUTES
+    simple = nx.DiGraph(mixed)
+    ids = nx.relabel_nodes(simple.to_undirected(), {f"n{i}": f"n<{i}>&" if i % 2 else i for i in range(40)})
+    graphs = [*shipped_projections.values(), project(hostile_store, "entities"), mixed, simple,
+              simple.to_undirected(), ids, _dynamic_graph()]
+    for graph in graphs:
+        expected = gexf_bytes(graph)  # below the threshold: one process
+        n = graph.number_of_nodes()
+        for first in sorted({0, 1, n // 3, n // 2, n - 1, n}):
+            out = io.BytesIO()
+            gexf._write_in_two(graph, out, None, first)
+            assert out.getvalue() == expected, (graph.graph.get("projection"), first)
+
+
+def test_write_gexf_forks_a_worker_when_asked_and_above_the_threshold(shipped_projections, monkeypatch):
+    gexf = importlib.import_module("spacekg.export.gexf")
+    graph = shipped_projections["comention"]
+    expected = gexf_bytes(graph)
+    splits: list[int] = []
+    original = gexf._write_in_two
+    monkeypatch.setattr(gexf, "_PARALLEL_EDGES", graph.number_of_edges())
+    monkeypatch.setattr(gexf, "_write_in_two", lambda *a: splits.append(a[-1]) or original(*a))
+    assert gexf_bytes(graph) == expected and splits == []  # not asked: one process
+    out = io.BytesIO()
+    write_gexf(graph, out, parallel=True)
+    assert out.getvalue() == expected
+    assert len(splits) == (1 if gexf._can_fork() else 0)
+    assert all(0 <= s <= graph.number_of_nodes() for s in splits)
+
+
+class _Unprintable:
+    def __str__(self) -> str:
+        raise RuntimeError("this value cannot be written")
+
+
+def test_an_error_in_the_worker_is_raised_here_and_leaves_no_process_or_file(monkeypatch, tmp_path):
+    import multiprocessing
+    import tempfile
+
+    gexf = importlib.import_module("spacekg.export.gexf")
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    graph = nx.DiGraph()
+    graph.add_edges_from((f"n{i}", f"n{i + 1}", {"weight": 1, "note": "fine"}) for i in range(30))
+    graph.add_edge("n30", "n0", weight=1, note=_Unprintable())  # written from the last node: the worker's part
+    with pytest.raises(RuntimeError, match="cannot be written"):
+        gexf_bytes(graph)  # one process: the error as it is
+    with pytest.raises(RuntimeError, match="cannot be written"):
+        gexf._write_in_two(graph, io.BytesIO(), None, 30)  # the worker's error, raised here
+    assert multiprocessing.active_children() == [] and list(tmp_path.iterdir()) == []
+
+
+def test_a_worker_that_dies_is_reported_with_its_exit_code(monkeypatch):
+    gexf = importlib.import_module("spacekg.export.gexf")
+    monkeypatch.setattr(gexf, "_render_part", lambda *a: os._exit(3))
+    graph = nx.path_graph(["a", "b", "c", "d"])
+    with pytest.raises(gexf.ExportError, match=r"stopped \(exit code 3\)"):
+        gexf._write_in_two(graph, io.BytesIO(), None, 2)
+
+
+def test_a_failing_output_stops_the_worker_and_says_which_file(monkeypatch):
+    import multiprocessing
+
+    gexf = importlib.import_module("spacekg.export.gexf")
+
+    class Full(io.BytesIO):
+        name = "/full/disk.gexf"
+
+        def write(self, b):  # type: ignore[override]
+            if self.tell() + len(b) > 4096:
+                raise OSError(28, "No space left on device")
+            return super().write(b)
+
+    graph = nx.Graph()
+    graph.add_edges_from((f"n{i}", f"n{(i * 7) % 500}", {"weight": 1}) for i in range(500))
+    monkeypatch.setattr(gexf, "_PARALLEL_EDGES", 1)
+    monkeypatch.setattr(gexf, "_can_fork", lambda: True)
+    with pytest.raises(gexf.ExportError, match="cannot write /full/disk.gexf: No space left on device"):
+        write_gexf(graph, Full(), parallel=True)
+    assert multiprocessing.active_children() == []
+
+
+def test_edge_labels_equal_as_values_but_not_as_text_are_written_as_their_own_text():
+    """1, 1.0 and True are one dictionary key; the label memo must not write one for another."""
+    graph = nx.MultiDiGraph()
+    for label in (1, 1.0, True, "1", 1, True):
+        graph.add_edge("a", "b", label=label, weight=1)
+    root = parse(gexf_bytes(graph))
+    labels = [e.get("label") for e in root.findall("g:graph/g:edges/g:edge", NS)]
+    assert labels == ["1", "1.0", "True", "1", "1", "True"]
