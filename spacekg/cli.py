@@ -304,6 +304,28 @@ def plot(output: str, projection: str | None, max_rank: int | None, classes: tup
 
 
 @main.command()
+@store_option
+@handle_errors
+def compact(store_spec: str) -> None:
+    """Compact an embedded on-disk store (Oxigraph's optimize): run it after a large build, before
+    the first queries, which would otherwise meet RocksDB compacting in the background.
+
+    \b
+    Example:
+      spacekg compact --store ./spacekg-store
+    """
+    from spacekg.errors import StoreError
+    from spacekg.graph.oxigraph_store import OxigraphStore
+
+    with opened(store_spec, create=False) as store:
+        if not isinstance(store, OxigraphStore) or store.location == "memory:":
+            raise StoreError(f"only an embedded on-disk store can be compacted, not {store_spec!r}; "
+                             "an external SPARQL server manages its own storage")
+        store.optimize()
+    click.echo(f"compacted {store_spec}", err=True)
+
+
+@main.command()
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
 @store_option
 @handle_errors

@@ -93,6 +93,22 @@ def test_stats_counts_records_assertions_and_entities(built_store):
     assert data["entities_by_class"]["Country"] >= 5
 
 
+def test_compact_keeps_every_quad_and_the_answers(tmp_path):
+    store = tmp_path / "s"
+    assert run("build", SHIPPED_RECORD, "--store", store, "-q").exit_code == 0
+    before = run("stats", "--format", "json", "--store", store).stdout
+    answer = run("query", "budgets", "--format", "csv", "--store", store).stdout
+    result = run("compact", "--store", store)
+    assert result.exit_code == 0 and "compacted" in result.stderr
+    assert run("stats", "--format", "json", "--store", store).stdout == before
+    assert run("query", "budgets", "--format", "csv", "--store", store).stdout == answer
+
+
+def test_compact_refuses_a_store_it_cannot_compact():
+    result = run("compact", "--store", "memory:")
+    assert result.exit_code == 2 and "only an embedded on-disk store can be compacted" in result.stderr
+
+
 def test_query_on_a_missing_store_says_to_build_first(tmp_path):
     result = run("query", "budgets", "--store", tmp_path / "nothing")
     assert result.exit_code == 2 and "run 'spacekg build" in result.stderr

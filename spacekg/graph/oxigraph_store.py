@@ -165,6 +165,15 @@ class OxigraphStore:
                 self._store = ox.Store(str(path))
         shutil.rmtree(trash, ignore_errors=True)
 
+    def optimize(self) -> None:
+        """Compact the on-disk store now (RocksDB would do it in the background): after a large
+        build's bulk loads the first queries otherwise meet the compaction (measured 1.5-4x
+        slower at 100k assertions; see docs/BENCHMARKS.md, Build pipeline: session 5)."""
+        try:
+            self._store.optimize()
+        except OSError as exc:
+            raise StoreError(f"cannot compact the store {self.location}: {exc}") from exc
+
     def quads(self) -> Iterator[ox.Quad]:
         return iter(self._store.quads_for_pattern(None, None, None, None))
 
