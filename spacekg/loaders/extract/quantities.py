@@ -289,11 +289,12 @@ _COUNT_RE = re.compile(rf"""
 _PERCENT = Cue(_PERCENT_RE, (), ["%", "cent", "pct"])  # %, percent, per cent, percentage points, pct
 _FREQUENCY = Cue(_FREQUENCY_RE, ["once", "twice", "thrice", "times", "every"])
 _DURATION = Cue(_DURATION_RE, [u + s for u in _UNIT_CODES for s in ("", "s")])  # ten years, two-year
-# "three times", "doubled", "twofold" / "10-fold", "2x" / "2×", "twice as", "a factor of"
-_MULTIPLIER = Cue(_MULTIPLIER_RE, ["times", "fold", "x", "twice", "factor",
-                                   *(stem + end for stem in ("doubl", "tripl", "quadrupl", "quintupl")
-                                     for end in ("e", "es", "ed", "ing")),
-                                   *(w + "fold" for w in [*_SMALL, *_TENS, "hundred"])], ["×"])
+# The words a multiplier can start at ("doubled", "twofold", "twice as", "a factor of"): the
+# multiplier pass's anchors (`_anchors`) besides the numbers.
+_MULTIPLIER_WORDS = [*(stem + end for stem in ("doubl", "tripl", "quadrupl", "quintupl") for end in ("e", "es", "ed", "ing")),
+                     *(w + "fold" for w in [*_SMALL, *_TENS, "hundred"]), "twice", "factor"]
+# every multiplier holds one of them, or "times" ("three times"), "fold" ("10-fold"), "x"/"×" ("2x")
+_MULTIPLIER = Cue(_MULTIPLIER_RE, ["times", "fold", "x", *_MULTIPLIER_WORDS], ["×"])
 # every amount it finds ends with a currency written after it: that word's last word
 _MONEY_SUFFIX = Cue(_MONEY_SUF_RE, [s.split()[-1] for kind in ("code", "suffix", "guarded") for s, _ in _CURRENCIES[kind]])
 
@@ -1016,8 +1017,7 @@ def _flag(words, flag: int) -> None:
 _flag(list(_SMALL) + list(_TENS), _FIG)
 _flag(["fy", "jfy", "fiscal"], _FY)
 _flag([m.casefold() for m in list(_MONTHS) + list(_MONTH_ABBR)], _MON)
-_flag([stem + end for stem in ("doubl", "tripl", "quadrupl", "quintupl") for end in ("e", "es", "ed", "ing")]
-      + [w + "fold" for w in list(_SMALL) + list(_TENS) + ["hundred"]] + ["twice", "factor"], _MULT)
+_flag(_MULTIPLIER_WORDS, _MULT)
 _flag(["once", "twice", "thrice", "every"], _FREQ)
 _flag(["hundred", "thousand", "million", "billion", "trillion", "lakh", "lakhs", "lac", "lacs", "crore", "crores",
        "dozen"], _SCALE)
