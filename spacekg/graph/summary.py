@@ -47,6 +47,11 @@ def _update(name: str) -> str:
     return (resources.files(__name__.rpartition(".")[0]) / "summary" / f"{name}.ru").read_text(encoding="utf-8")
 
 
+def _sequence(*updates: str) -> str:
+    """One request running `updates` in order (a trailing ';' of each is dropped)."""
+    return " ;\n".join(u.rstrip().rstrip(";") for u in updates)
+
+
 def record_partials(rec: ox.NamedNode,
                     assertions: Iterable[tuple[ox.NamedNode, int, Iterable[ox.NamedNode]]]) -> Iterator[ox.Quad]:
     """The partial summary quads of record `rec` from its (assertion, rank, mentioned entities):
@@ -78,9 +83,9 @@ def mark_records(records: Iterable[ox.NamedNode]) -> str:
     if not records:
         return ""
     block = [render_value_list("rec", records)]
-    return " ;\n".join([with_update_blocks(_update("mark-records"), block),
-                        with_update_blocks(_update("drop-record-counts"), block),
-                        with_update_blocks(_update("record-counts"), block, depth=1)])
+    return _sequence(with_update_blocks(_update("mark-records"), block),
+                     with_update_blocks(_update("drop-record-counts"), block),
+                     with_update_blocks(_update("record-counts"), block, depth=1))
 
 
 def drop_records(records: Iterable[ox.NamedNode]) -> str:
@@ -88,9 +93,9 @@ def drop_records(records: Iterable[ox.NamedNode]) -> str:
     those partials and the records' assertion counts."""
     records = list(records)
     block = [render_value_list("rec", records)]
-    return " ;\n".join([with_update_blocks(_update("mark-records"), block),
-                        with_update_blocks(_update("drop-records"), block),
-                        with_update_blocks(_update("drop-record-counts"), block)])
+    return _sequence(with_update_blocks(_update("mark-records"), block),
+                     with_update_blocks(_update("drop-records"), block),
+                     with_update_blocks(_update("drop-record-counts"), block))
 
 
 def refresh() -> str:
@@ -101,5 +106,4 @@ def refresh() -> str:
 def rebuild_summary(store: Store) -> None:
     """Roll up every entity's totals and count every record's assertions, in one request (after
     a bulk load, which loaded the partials)."""
-    store.update(_update("mark-all").rstrip().rstrip(";") + " ;\n" + _update("record-counts").rstrip().rstrip(";")
-                 + " ;\n" + refresh())
+    store.update(_sequence(_update("mark-all"), _update("record-counts"), refresh()))
