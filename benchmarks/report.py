@@ -165,6 +165,12 @@ def tables(results: dict, run: str | None = None, chart_path: Path = CHART,
                    f"{'yes' if b['validate'] else 'no'} | {_n(b['build']['wall_s'], 1)} | {_n(b['cpu_s'], 1)} | "
                    f"{b['assertions_per_s']:,.0f} | {b['peak_rss_mib']:,.0f} / {b['workers_peak_rss_mib']:,.0f} | "
                    f"{b['store_bytes'] / 2**20:,.0f} |")
+    compacted = {label: e["compact"] for label, e in sizes.items() if "compact" in e.get("compact", {})}
+    if compacted:  # run.py --compact
+        out += ["", "Compacted after the build (`--compact`: `spacekg compact`), before the queries below: " + "; ".join(
+            f"{label} {_n(c['compact']['wall_s'], 1)} s wall, {_n(c['compact']['cpu_s'], 1)} CPU-s, store "
+            f"{c['store_bytes_before'] / 2**20:,.0f} → {c['store_bytes'] / 2**20:,.0f} MiB"
+            for label, c in compacted.items()) + "."]
     out += ["", "### Extraction alone (one process, CPU time)", "",
             "| size | assertions measured | CPU (s) | assertions per CPU-second |", "|---|---:|---:|---:|"]
     for label, e in sizes.items():

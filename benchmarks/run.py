@@ -11,6 +11,9 @@ every measurement runs in a child process of its own, so its peak resident set s
 - build: `spacekg.build` (large-build path) into a fresh on-disk store: extraction and SHACL
   validation in worker processes, staging, bulk load. Wall and CPU time, peak RSS, quads,
   store size on disk. `--no-validate-above SIZE` skips validation beyond a size (reported).
+- compact (with `--compact`): `OxigraphStore.optimize` (what `spacekg compact` runs) on the
+  built store, in a child of its own, timed on its own, so that the query timings that follow
+  are of a compacted store rather than of RocksDB compacting in the background.
 - extraction alone: the extraction of (up to `--extract-limit`) assertions in one process.
 - queries: every named query with its example parameters, embedded and through a real
   `oxigraph serve` on 127.0.0.1 (started here, readiness polled with a deadline, stopped
@@ -147,6 +150,18 @@ def child_build(records: str, store_path: str, validate: bool, workers: int) -> 
     return out
 
 
+def child_compact(store_path: str) -> dict:
+    from spacekg.graph.oxigraph_store import OxigraphStore
+
+    out: dict = {"store_bytes_before": dir_size(Path(store_path))}
+    store = OxigraphStore(Path(store_path))
+    with timed(out, "compact"):
+        store.optimize()
+    store.close()
+    out.update(store_bytes=dir_size(Path(store_path)), **_usage())
+    return out
+
+
 def child_extract(records: str, limit: int) -> dict:
     from spacekg.loaders.extract import extract_record
     from spacekg.loaders.records import find_record_files, read_records
@@ -219,7 +234,7 @@ def child_baseline(nquads: str, repeats: int, budget: float, timeout: float) -> 
     return {**out, **_usage()}
 
 
-CHILDREN = {"build": child_build, "extract": child_extract, "queries": child_queries,
+CHILDREN = {"build": child_build, "compact": child_compact, "extract": child_extract, "queries": child_queries,
             "exports": child_exports, "baseline": child_baseline}
 
 
@@ -358,6 +373,11 @@ def run(sizes: list[str], out: Path, args: argparse.Namespace) -> dict:
             print(f"[{label}] {entry['build']}", file=sys.stderr, flush=True)
         if "error" in entry.get("build", {"error": "not built"}):
             continue
+        if args.compact:
+            print(f"[{label}] compact", file=sys.stderr, flush=True)
+            entry["compact"] = in_child("compact", str(store))
+            save()
+            print(f"[{label}] {entry['compact']}", file=sys.stderr, flush=True)
         if not args.smoke and "extract" in args.steps.split(","):
             entry["extract"] = in_child("extract", str(data), min(total, parse_size(args.extract_limit)))
             save()
@@ -407,6 +427,8 @@ def main(argv: list[str] | None = None) -> int:
                         help="a quick look at 10k: no SHACL, one run per query, GEXF comention and N-Quads only, "
                              "no extraction-alone step, no rdflib baseline")
     parser.add_argument("--keep", action="store_true", help="keep the exported files")
+    parser.add_argument("--compact", action="store_true",
+                        help="compact the store after the build (timed on its own), before timing queries")
     parser.add_argument("--steps", default="build,extract,embedded,server,exports,baseline",
                         help="which steps to run (with --resume, later steps reuse an earlier build)")
     parser.add_argument("--query-timeout", type=float, help="stop a query (in its own child) past this many seconds")
