@@ -158,3 +158,12 @@ def test_a_caseless_cue_run_over_the_casefolded_text_finds_what_the_case_insensi
 def test_the_sentence_words_are_its_runs_of_letters_casefolded():
     assert sentence_words("FY26 budget: $2billion, Japan’s H3_rocket") == {
         "fy", "budget", "billion", "japan", "s", "h", "rocket"}
+    # outside ASCII the Unicode letters count ("ß" folds to "ss"; the Arabic-Indic "٣" is a digit)
+    assert sentence_words("Straße Ünïcode ǅ Ĳ x٣y") == {"strasse", "ünïcode", "ǆ", "ĳ", "x", "y"}
+
+
+def test_the_run_readers_word_pattern_matches_what_the_plain_pattern_does():
+    # `discovery._WORD` is written to spare `re` a repeat context per word; this is the plain form
+    plain = re.compile(r"(?:[A-Za-z]\.){2,}|[A-Z]\.(?=\s)|&|[\w’']+(?:[-‐][\w’']+)*")
+    for text in [*_sentences(), "e.U.S. D.C.'s x-Y a--B -C A.B U.S.-Japan rock’n’roll's it's' a-b-c d‐e- f Ünï-Çé"]:
+        assert discovery._WORD.findall(text) == plain.findall(text), text

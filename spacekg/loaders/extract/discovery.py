@@ -154,7 +154,9 @@ def _noun_cues() -> dict[str, re.Pattern[str]]:
 
 # A word: "U.S." abbreviations, an initial ("V."), "&", or letters/digits with inner hyphens
 # and apostrophes ("Jae-myung", "Chang'e").
-_WORD = re.compile(r"(?:[A-Za-z]\.){2,}|[A-Z]\.(?=\s)|&|[\w’']+(?:[-‐][\w’']+)*")
+# (Written, like the gazetteer's token pattern, so that a plain word costs `re` no repeat context:
+# `(?:[A-Za-z]\.){2,}|[A-Z]\.(?=\s)|&|[\w’']+(?:[-‐][\w’']+)*` is what it matches.)
+_WORD = re.compile(r"[A-Za-z]\.(?:[A-Za-z]\.)+|[A-Z]\.(?=\s)|&|[\w’']++(?![-‐][\w’'])|[\w’']+(?:[-‐][\w’']+)*")
 _CONNECTORS = frozenset({"of", "for", "on", "de", "du", "des", "the", "and", "&", "la", "le", "del"})
 # lowercase particles inside personal names ("Mohamed bin Zayed Al Nahyan", "Ursula von der Leyen")
 _PARTICLES = frozenset({"bin", "bint", "ibn", "al", "el", "van", "von", "der", "den", "da", "dos", "di", "du", "de", "la"})

@@ -22,8 +22,12 @@ __all__ = ["Gazetteer", "NameMatch", "Token", "Tokens", "tokenize"]
 # "U.S." stays one token; "Japan's" is "Japan" + "'s"; "Chang'e" stays whole; any other
 # non-space character is a token of its own.
 # Hyphens are no tokens (they join, not split, names): `re` skips them like white space.
+# Written so that the common word costs `re` no repeat context (each is allocated and freed):
+# "U.S." as one letter-dot pair and then more, a word with no apostrophe after it by a possessive
+# `\w++` before the general form (tests/loaders/test_gazetteer.py pins it to the plain pattern).
 _HYPHENS = frozenset("-‐‑–—")
-_TOKEN = re.compile(rf"(?:[A-Za-z]\.){{2,}}|\w+(?:['’](?!s\b)\w+)*|['’]s\b|[^\s{re.escape(''.join(sorted(_HYPHENS)))}]")
+_TOKEN = re.compile(rf"[A-Za-z]\.(?:[A-Za-z]\.)+|\w++(?!['’])|\w+(?:['’](?!s\b)\w+)*|['’]s\b"
+                    rf"|[^\s{re.escape(''.join(sorted(_HYPHENS)))}]")
 _TOKEN_SPLIT = re.compile(f"({_TOKEN.pattern})")  # the pieces between the tokens, and the tokens
 _ACRONYM = re.compile(r"^(?=.*[A-Z0-9])[^a-z]*$|^[A-Z][a-z]?[A-Z]")  # NASA, U.S., NSpC, SpaceX-like mixed caps
 
