@@ -167,3 +167,16 @@ def test_the_run_readers_word_pattern_matches_what_the_plain_pattern_does():
     plain = re.compile(r"(?:[A-Za-z]\.){2,}|[A-Z]\.(?=\s)|&|[\w’']+(?:[-‐][\w’']+)*")
     for text in [*_sentences(), "e.U.S. D.C.'s x-Y a--B -C A.B U.S.-Japan rock’n’roll's it's' a-b-c d‐e- f Ünï-Çé"]:
         assert discovery._WORD.findall(text) == plain.findall(text), text
+
+
+def test_the_price_cue_before_an_amount_finds_from_its_last_words_what_a_full_search_does():
+    from types import SimpleNamespace
+
+    found = 0
+    for sentence in [*_sentences(), "a contract  valued\tat about three more $5", "it costs, worth the MARKET OF x y z ",
+                     "(cost a b c $1", "a contract of one two three four $2"]:
+        for end in range(len(sentence) + 1):
+            full = relations._PRICE_BEFORE.search(sentence[:end]) or relations._PRICE_AFTER.match(sentence[end:])
+            assert relations._is_price(sentence, SimpleNamespace(start=end, end=end)) == bool(full)
+            found += full is not None
+    assert found > 20

@@ -193,9 +193,13 @@ class Gazetteer:
     def _roots(self, word: str) -> tuple[tuple[dict, bool], ...]:
         """The trie nodes `word` starts, in order of precedence: this layer's names as written,
         then casefolded, then the layers below; the flag says the trie is casefolded."""
-        folded = word.casefold()
-        own = tuple((node, is_folded) for node, is_folded in
-                    ((self._exact_trie.get(word), False), (self._folded_trie.get(folded), True)) if node is not None)
+        exact, folded = self._exact_trie.get(word), self._folded_trie.get(word.casefold())
+        # (written out, not as a generator over the two tries: a record's layer asks this for
+        # every word it walks, with a memo new for each record)
+        if exact is None:
+            own = () if folded is None else ((folded, True),)
+        else:
+            own = ((exact, False),) if folded is None else ((exact, False), (folded, True))
         if self._parent is None:
             return own
         below = self._parent._starts.get(word)
