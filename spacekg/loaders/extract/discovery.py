@@ -250,7 +250,10 @@ def _runs(text: str, blocked: list[tuple[int, int]] = ()) -> Iterable[list[_Word
         start = find(t, end)
         end = start + len(t)
         first = t[0]
-        if not (first.isupper() or first.isdigit() or t == "&" or t in _JOINING):
+        if first.islower():  # most words: one test, then the connectors
+            if t not in _JOINING:
+                continue
+        elif not (first.isupper() or first.isdigit() or t == "&"):
             continue
         if mask is not None and mask.find(1, start, end) >= 0:
             continue
