@@ -255,31 +255,30 @@ class Gazetteer:
             walk = below_at = None
             at = range(count)
         matches: list[NameMatch] = []
-        i = 0
+        i = 0  # where the next match may start (after the one before)
         for k in at:
             if k < i:
                 continue  # inside the match before
-            i = k
-            if walk is not None and not walk[i]:  # the scan below stood here: same answer
-                m = below_at.get(i)
-                if m is None:
-                    i += 1
-                else:
+            if walk is not None and not walk[k]:  # the scan below stood here: same answer
+                m = below_at.get(k)
+                if m is not None:
                     matches.append(m)
                     i = m.last + 1
                 continue
-            word = words[i]
+            word = words[k]
             roots = starts.get(word)
             if roots is None:
                 roots = starts[word] = self._roots(word)
+            if not roots:
+                continue  # most tokens start no name: one lookup, one test
             best, hit = 0, None
             for node, is_folded in roots:
-                j = i + 1
+                j = k + 1
                 while True:
                     entry = node.get(_END)
                     # a longer name wins; at equal length the earlier trie (see `_roots`) wins
-                    if entry is not None and j - i > best and j - i <= limit and (j - i > 1 or not is_folded):
-                        best, hit = j - i, entry
+                    if entry is not None and j - k > best and j - k <= limit and (j - k > 1 or not is_folded):
+                        best, hit = j - k, entry
                     if j >= count:
                         break
                     node = node.get(words[j].casefold() if is_folded else words[j])
@@ -287,14 +286,13 @@ class Gazetteer:
                         break
                     j += 1
             if hit is None:
-                i += 1
                 continue
             reported = hit.reported
             if reported is None:
                 reported = hit.reported = hit.report()
-            last = i + best - 1
-            matches.append(_new_token(NameMatch, (*reported, i, last, tokens.starts[i], tokens.ends[last])))
-            i += best
+            last = k + best - 1
+            matches.append(_new_token(NameMatch, (*reported, k, last, tokens.starts[k], tokens.ends[last])))
+            i = k + best
         return matches
 
     def find_inside(self, tokens: Sequence[Token], match: NameMatch) -> list[NameMatch]:
