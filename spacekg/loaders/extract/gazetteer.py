@@ -229,8 +229,8 @@ class Gazetteer:
         starts = self._starts
         if len(starts) > _STARTS_MEMO_SIZE:  # a bounded memo: a long build meets ever new figures and names
             starts.clear()
-        limit = max_len or len(tokens)
         count = len(tokens)
+        limit = max_len or count
         if type(tokens) is not Tokens:
             tokens = Tokens.of(tokens)
         words = tokens.words
