@@ -177,10 +177,10 @@ def _verb_relations(text: str, mentions: list[Mention]) -> list[Fact]:
     facts = []
     if len(mentions) < 2:
         return facts
-    by_word = _verb_rows()
-    rows = sorted(set().union(*(by_word[w] for w in sentence_words(text) & _verb_words())))
-    if not rows:
+    words = sentence_words(text) & _verb_words()
+    if not words:
         return facts
+    rows = sorted(set().union(*map(_verb_rows().__getitem__, words)))
     verbs = relation_verbs()
     active, passive = _verb_scanners(tuple(rows))
     for v in active.finditer(text):
