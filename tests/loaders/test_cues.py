@@ -158,3 +158,25 @@ def test_a_caseless_cue_run_over_the_casefolded_text_finds_what_the_case_insensi
 def test_the_sentence_words_are_its_runs_of_letters_casefolded():
     assert sentence_words("FY26 budget: $2billion, Japan’s H3_rocket") == {
         "fy", "budget", "billion", "japan", "s", "h", "rocket"}
+    # outside ASCII the Unicode letters count ("ß" folds to "ss"; the Arabic-Indic "٣" is a digit)
+    assert sentence_words("Straße Ünïcode ǅ Ĳ x٣y") == {"strasse", "ünïcode", "ǆ", "ĳ", "x", "y"}
+
+
+def test_the_run_readers_word_pattern_matches_what_the_plain_pattern_does():
+    # `discovery._WORD` is written to spare `re` a repeat context per word; this is the plain form
+    plain = re.compile(r"(?:[A-Za-z]\.){2,}|[A-Z]\.(?=\s)|&|[\w’']+(?:[-‐][\w’']+)*")
+    for text in [*_sentences(), "e.U.S. D.C.'s x-Y a--B -C A.B U.S.-Japan rock’n’roll's it's' a-b-c d‐e- f Ünï-Çé"]:
+        assert discovery._WORD.findall(text) == plain.findall(text), text
+
+
+def test_the_price_cue_before_an_amount_finds_from_its_last_words_what_a_full_search_does():
+    from types import SimpleNamespace
+
+    found = 0
+    for sentence in [*_sentences(), "a contract  valued\tat about three more $5", "it costs, worth the MARKET OF x y z ",
+                     "(cost a b c $1", "a contract of one two three four $2"]:
+        for end in range(len(sentence) + 1):
+            full = relations._PRICE_BEFORE.search(sentence[:end]) or relations._PRICE_AFTER.match(sentence[end:])
+            assert relations._is_price(sentence, SimpleNamespace(start=end, end=end)) == bool(full)
+            found += full is not None
+    assert found > 20

@@ -25,6 +25,7 @@ __all__ = ["Caseless", "Cue", "sentence_words"]
 # runs of letters: every trigger is one, and the quantities' anchors read the same words
 # ("fy" of "FY26", "billion" of "$2billion")
 _WORD = re.compile(r"[^\W\d_]+")
+_ASCII_WORD = re.compile(r"[a-z]+")  # the same on casefolded ASCII text, where `re` tests a bitmap, not the Unicode tables
 
 
 # every cue's bit under each of its trigger words, and (fragment, bit) for the fragments: a
@@ -37,7 +38,7 @@ _TRIGGERS: set[str] = set()  # the keys of `_BITS`, as a set
 @lru_cache(maxsize=256)  # the stages of one record test the same sentences; not meant to outlive a record
 def _folded(text: str) -> tuple[str, frozenset[str], int]:
     folded = text.casefold()
-    words = frozenset(_WORD.findall(folded))
+    words = frozenset((_ASCII_WORD if folded.isascii() else _WORD).findall(folded))
     mask = reduce(or_, map(_BITS.__getitem__, words & _TRIGGERS), 0)  # iterates the sentence's few words
     for fragment, bit in _FRAGMENTS:
         if not mask & bit and fragment in folded:

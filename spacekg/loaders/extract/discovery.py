@@ -154,7 +154,9 @@ def _noun_cues() -> dict[str, re.Pattern[str]]:
 
 # A word: "U.S." abbreviations, an initial ("V."), "&", or letters/digits with inner hyphens
 # and apostrophes ("Jae-myung", "Chang'e").
-_WORD = re.compile(r"(?:[A-Za-z]\.){2,}|[A-Z]\.(?=\s)|&|[\w’']+(?:[-‐][\w’']+)*")
+# (Written, like the gazetteer's token pattern, so that a plain word costs `re` no repeat context:
+# `(?:[A-Za-z]\.){2,}|[A-Z]\.(?=\s)|&|[\w’']+(?:[-‐][\w’']+)*` is what it matches.)
+_WORD = re.compile(r"[A-Za-z]\.(?:[A-Za-z]\.)+|[A-Z]\.(?=\s)|&|[\w’']++(?![-‐][\w’'])|[\w’']+(?:[-‐][\w’']+)*")
 _CONNECTORS = frozenset({"of", "for", "on", "de", "du", "des", "the", "and", "&", "la", "le", "del"})
 # lowercase particles inside personal names ("Mohamed bin Zayed Al Nahyan", "Ursula von der Leyen")
 _PARTICLES = frozenset({"bin", "bint", "ibn", "al", "el", "van", "von", "der", "den", "da", "dos", "di", "du", "de", "la"})
@@ -248,7 +250,10 @@ def _runs(text: str, blocked: list[tuple[int, int]] = ()) -> Iterable[list[_Word
         start = find(t, end)
         end = start + len(t)
         first = t[0]
-        if not (first.isupper() or first.isdigit() or t == "&" or t in _JOINING):
+        if first.islower():  # most words: one test, then the connectors
+            if t not in _JOINING:
+                continue
+        elif not (first.isupper() or first.isdigit() or t == "&"):
             continue
         if mask is not None and mask.find(1, start, end) >= 0:
             continue

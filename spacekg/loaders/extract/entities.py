@@ -51,10 +51,10 @@ def _listed_countries(known: Iterable[ReferenceEntity]) -> list[ReferenceEntity]
     return listed
 
 
-def _titles_in(text: str):
+def _titles_in(text: str) -> list[re.Match[str]]:
     """The capitalised titles of ``titles.tsv`` written in `text` ("Prime Minister",
     "Director-General"); a lowercase role ("engineer") is no title a record refers back to."""
-    return (t for t in title_cue().finditer(text) if t.group()[:1].isupper())
+    return [t for t in title_cue().finditer(text) if t.group()[:1].isupper()]
 
 
 def _norm_title(title: str) -> str:
@@ -110,7 +110,7 @@ class RecordContext:
             for m in matches:
                 if len(m.keys) == 1 and entities[m.keys[0]].cls is EntityClass.COUNTRY:
                     context.country_weight[m.keys[0]] += 1
-            context.titles[text] = list(_titles_in(text))
+            context.titles[text] = _titles_in(text)
             for title, person in _titled_people(text, matches, context.gazetteer, context.titles[text]):
                 context.title_holders.setdefault(_norm_title(title), set()).add(person)
         return context

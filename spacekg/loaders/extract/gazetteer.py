@@ -22,8 +22,12 @@ __all__ = ["Gazetteer", "NameMatch", "Token", "Tokens", "tokenize"]
 # "U.S." stays one token; "Japan's" is "Japan" + "'s"; "Chang'e" stays whole; any other
 # non-space character is a token of its own.
 # Hyphens are no tokens (they join, not split, names): `re` skips them like white space.
+# Written so that the common word costs `re` no repeat context (each is allocated and freed):
+# "U.S." as one letter-dot pair and then more, a word with no apostrophe after it by a possessive
+# `\w++` before the general form (tests/loaders/test_gazetteer.py pins it to the plain pattern).
 _HYPHENS = frozenset("-‐‑–—")
-_TOKEN = re.compile(rf"(?:[A-Za-z]\.){{2,}}|\w+(?:['’](?!s\b)\w+)*|['’]s\b|[^\s{re.escape(''.join(sorted(_HYPHENS)))}]")
+_TOKEN = re.compile(rf"[A-Za-z]\.(?:[A-Za-z]\.)+|\w++(?!['’])|\w+(?:['’](?!s\b)\w+)*|['’]s\b"
+                    rf"|[^\s{re.escape(''.join(sorted(_HYPHENS)))}]")
 _TOKEN_SPLIT = re.compile(f"({_TOKEN.pattern})")  # the pieces between the tokens, and the tokens
 _ACRONYM = re.compile(r"^(?=.*[A-Z0-9])[^a-z]*$|^[A-Z][a-z]?[A-Z]")  # NASA, U.S., NSpC, SpaceX-like mixed caps
 
@@ -189,9 +193,13 @@ class Gazetteer:
     def _roots(self, word: str) -> tuple[tuple[dict, bool], ...]:
         """The trie nodes `word` starts, in order of precedence: this layer's names as written,
         then casefolded, then the layers below; the flag says the trie is casefolded."""
-        folded = word.casefold()
-        own = tuple((node, is_folded) for node, is_folded in
-                    ((self._exact_trie.get(word), False), (self._folded_trie.get(folded), True)) if node is not None)
+        exact, folded = self._exact_trie.get(word), self._folded_trie.get(word.casefold())
+        # (written out, not as a generator over the two tries: a record's layer asks this for
+        # every word it walks, with a memo new for each record)
+        if exact is None:
+            own = () if folded is None else ((folded, True),)
+        else:
+            own = ((exact, False),) if folded is None else ((exact, False), (folded, True))
         if self._parent is None:
             return own
         below = self._parent._starts.get(word)
@@ -221,8 +229,8 @@ class Gazetteer:
         starts = self._starts
         if len(starts) > _STARTS_MEMO_SIZE:  # a bounded memo: a long build meets ever new figures and names
             starts.clear()
-        limit = max_len or len(tokens)
         count = len(tokens)
+        limit = max_len or count
         if type(tokens) is not Tokens:
             tokens = Tokens.of(tokens)
         words = tokens.words
@@ -247,31 +255,30 @@ class Gazetteer:
             walk = below_at = None
             at = range(count)
         matches: list[NameMatch] = []
-        i = 0
+        i = 0  # where the next match may start (after the one before)
         for k in at:
             if k < i:
                 continue  # inside the match before
-            i = k
-            if walk is not None and not walk[i]:  # the scan below stood here: same answer
-                m = below_at.get(i)
-                if m is None:
-                    i += 1
-                else:
+            if walk is not None and not walk[k]:  # the scan below stood here: same answer
+                m = below_at.get(k)
+                if m is not None:
                     matches.append(m)
                     i = m.last + 1
                 continue
-            word = words[i]
+            word = words[k]
             roots = starts.get(word)
             if roots is None:
                 roots = starts[word] = self._roots(word)
+            if not roots:
+                continue  # most tokens start no name: one lookup, one test
             best, hit = 0, None
             for node, is_folded in roots:
-                j = i + 1
+                j = k + 1
                 while True:
                     entry = node.get(_END)
                     # a longer name wins; at equal length the earlier trie (see `_roots`) wins
-                    if entry is not None and j - i > best and j - i <= limit and (j - i > 1 or not is_folded):
-                        best, hit = j - i, entry
+                    if entry is not None and j - k > best and j - k <= limit and (j - k > 1 or not is_folded):
+                        best, hit = j - k, entry
                     if j >= count:
                         break
                     node = node.get(words[j].casefold() if is_folded else words[j])
@@ -279,14 +286,13 @@ class Gazetteer:
                         break
                     j += 1
             if hit is None:
-                i += 1
                 continue
             reported = hit.reported
             if reported is None:
                 reported = hit.reported = hit.report()
-            last = i + best - 1
-            matches.append(_new_token(NameMatch, (*reported, i, last, tokens.starts[i], tokens.ends[last])))
-            i += best
+            last = k + best - 1
+            matches.append(_new_token(NameMatch, (*reported, k, last, tokens.starts[k], tokens.ends[last])))
+            i = k + best
         return matches
 
     def find_inside(self, tokens: Sequence[Token], match: NameMatch) -> list[NameMatch]:

@@ -177,10 +177,10 @@ def _verb_relations(text: str, mentions: list[Mention]) -> list[Fact]:
     facts = []
     if len(mentions) < 2:
         return facts
-    by_word = _verb_rows()
-    rows = sorted(set().union(*(by_word[w] for w in sentence_words(text) & _verb_words())))
-    if not rows:
+    words = sentence_words(text) & _verb_words()
+    if not words:
         return facts
+    rows = sorted(set().union(*map(_verb_rows().__getitem__, words)))
     verbs = relation_verbs()
     active, passive = _verb_scanners(tuple(rows))
     for v in active.finditer(text):
@@ -357,13 +357,20 @@ def find_budgets(text: str, mentions: list[Mention], quantities: list[Quantity],
     return budgets
 
 
+_PRICE_AFTER = re.compile(r"\s*(?:\w+\s+){0,2}?(?:contracts?|deals?|orders?|market|acquisition|valuation|price|sale)\b",
+                          re.I)
+_PRICE_BEFORE = re.compile(r"(?i)\b(?:cost|costs|costing|worth|valued\s+at|priced\s+at|market\s+of|price\s+of|"
+                           r"contract\s+(?:worth|valued\s+at|of))\s+(?:\w+\s+){0,3}$")
+
+
 def _is_price(text: str, amount: Quantity) -> bool:
     """The amount is a cost, price, contract value or market size, by the words beside it."""
-    after = re.match(r"\s*(?:\w+\s+){0,2}?(?:contracts?|deals?|orders?|market|acquisition|valuation|price|sale)\b",
-                     text[amount.end:], re.I)
-    before = re.search(r"(?i)\b(?:cost|costs|costing|worth|valued\s+at|priced\s+at|market\s+of|price\s+of|"
-                       r"contract\s+(?:worth|valued\s+at|of))\s+(?:\w+\s+){0,3}$", text[:amount.start])
-    return bool(after or before)
+    before = text[:amount.start]
+    # the cue before holds at most six words ("contract valued at" and three more) and ends where
+    # the amount starts: it is searched from the sixth word before on, not from every position
+    words = before.rsplit(None, 6)
+    near = len(words[0]) if len(words) == 7 else 0
+    return bool(_PRICE_AFTER.match(text[amount.end:]) or _PRICE_BEFORE.search(before, near))
 
 
 def _fiscal_year(text: str, quantities: list[Quantity]) -> str | None:
