@@ -4,6 +4,7 @@ counts, as `spacekg.loaders.extract.quantities.extract_quantities` reads them (S
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 from importlib import resources
 
@@ -13,7 +14,9 @@ from hypothesis import strategies as st
 
 from spacekg.loaders.extract import quantities as module
 from spacekg.loaders.extract.quantities import extract_quantities, parse_figure
+from spacekg.loaders.records import read_records
 from spacekg.model import Quantity, QuantityKind
+from tests.conftest import FIXTURES, SHIPPED_RECORD
 
 MONEY = QuantityKind.MONEY
 PERCENT = QuantityKind.PERCENT
@@ -710,3 +713,57 @@ def test_shipped_record_other_quantities(shipped_record):
 def test_record_style_sentences_in_other_currencies(text, expected):
     found = [(q.value, q.currency, q.bound, q.qualifier, q.group) for q in of(text, MONEY)]
     assert found == [(D(v), c, b, qual, g) for v, c, b, qual, g in expected]
+
+
+def _record_sentences() -> list[str]:
+    files = [SHIPPED_RECORD, *sorted((FIXTURES / "records").glob("*.txt"))]
+    return [t for f in files for r in read_records(f) for t in (r.summary, *(a.text for a in r.assertions)) if t]
+
+
+def test_the_digit_run_anchors_are_the_maximal_digit_runs_not_after_a_comma_or_point():
+    edge_cases = ["1,000 and 2.5 of 12345", "x1 ٣٤ 1.2.3 ,7 .8 9", "FY2025-26 in 2030", "", "0", "a,b.1"]
+    for text in [*_record_sentences(), *edge_cases]:
+        plain = [m.start() for m in re.finditer(r"\d+", text) if m.start() == 0 or text[m.start() - 1] not in ",."]
+        assert [m.start() for m in module._DIGIT_RUN_RE.finditer(text)] == plain, text
+        assert all(m.group() == re.match(r"\d+", text[m.start():]).group() for m in module._DIGIT_RUN_RE.finditer(text))
+
+
+def _plain_chain_phrases(text: str, start: int) -> tuple[str, ...]:
+    """The bound and qualifier phrases before `start`, read by trying every length, longest first."""
+    lo = max(0, start - module._LOOKBACK)
+    j = start - 1 if start and text[start - 1] == "-" else start
+    if j == start and not text[start - 1:start].isspace():
+        return ()  # a figure glued to the word before it ("x5") has no bound words
+    window = text[lo:j]
+    parts = window.split()
+    if lo and not text[lo - 1].isspace() and not window[:1].isspace():
+        parts = parts[1:]
+    longest = max(len(w.split()) for w in module._ROLE)
+    phrases, i = [], len(parts)
+    while i:
+        for n in range(min(longest, i), 0, -1):
+            head = parts[i - n]
+            phrase = " ".join([head.lstrip(module._OPENERS), *parts[i - n + 1:i]]).casefold()
+            if phrase in module._ROLE:
+                break
+        else:
+            break
+        phrases.append(phrase)
+        i -= n
+        if head.lstrip(module._OPENERS) != head:
+            break
+    return tuple(reversed(phrases))
+
+
+def test_the_bound_words_before_a_figure_are_read_longest_phrase_first():
+    texts = [f"it paid {phrase} 5 and (well {phrase} 6" for phrase in module._ROLE]
+    read = 0
+    for text in [*_record_sentences(), *texts, "no more than up to at least 5", "UP TO 7", "(Up to 8"]:
+        for m in re.finditer(r"\d", text):
+            module._chain.cache_clear()
+            phrases = module._chain(text, m.start())[0]
+            assert phrases == _plain_chain_phrases(text, m.start()), (text, m.start())
+            read += bool(phrases)
+    assert read > len(module._ROLE)
+    for phrase in module._ROLE:  # each phrase is read whole, not as its last words
+        assert module._chain(f"it paid {phrase} 5", 9 + len(phrase))[0] == (phrase,)

@@ -318,8 +318,12 @@ _CHANGE_VERBS = frozenset("""rose rise rises rising risen increase increased inc
     drops dropping declined decline declines declining cut cuts cutting raised raise raises raising boosted boost
     boosts boosting expanded expand expands shrank shrink shrinks shrunk slashed slash reduced reduce reduces went
     goes soared soar surged surge plunged plunge up down moved move""".split())
-_ROLE_WORDS = max(len(w.split()) for w in _ROLE)
 _ROLE_LAST = frozenset(w.split()[-1] for w in _ROLE)
+# The lengths (two words or more, longest first) of the phrases that end in a word: `_chain` joins
+# only those ("to" → 3, 2 for "no more than"… "up to"; "about" → none, so it is read alone).
+_ROLE_ENDS: dict[str, tuple[int, ...]] = {
+    last: tuple(sorted({len(w.split()) for w in _ROLE if w.split()[-1] == last and " " in w}, reverse=True))
+    for last in _ROLE_LAST}
 _OPENERS = "([{\"'“‘—–"
 _LOOKBACK = 48  # characters read backwards for bound and qualifier words
 
@@ -506,14 +510,20 @@ def _chain(text: str, start: int) -> tuple[tuple[str, ...], int]:
     i = len(parts)
     first = ""
     while i:
-        for n in range(min(_ROLE_WORDS, i), 0, -1):
-            head = parts[i - n]
+        head = parts[i - 1]
+        for n in _ROLE_ENDS.get(head.casefold(), ()):  # a phrase of several words ending here, longest first
+            if n <= i:
+                head = parts[i - n]
+                bare = head.lstrip(_OPENERS)
+                phrase = " ".join([bare, *parts[i - n + 1:i]]).casefold()
+                if phrase in _ROLE:
+                    break
+        else:  # or the word alone
+            n, head = 1, parts[i - 1]
             bare = head.lstrip(_OPENERS)
-            phrase = " ".join([bare, *parts[i - n + 1:i]]).casefold()
-            if phrase in _ROLE:
+            phrase = bare.casefold()
+            if phrase not in _ROLE:
                 break
-        else:
-            break
         phrases.append(phrase)
         i -= n
         first = bare
@@ -1022,9 +1032,13 @@ _flag(["once", "twice", "thrice", "every"], _FREQ)
 _flag(["hundred", "thousand", "million", "billion", "trillion", "lakh", "lakhs", "lac", "lacs", "crore", "crores",
        "dozen"], _SCALE)
 _ANCHOR_WORDS = frozenset(_WORD_ANCHORS)
+# Each anchor word's position lists (of `_FIG`, `_FY`, `_MON`, `_MULT`, `_FREQ`), read once per word.
+_WORD_LISTS = {w: tuple(f for f in (_FIG, _FY, _MON, _MULT, _FREQ) if flags & f) for w, flags in _WORD_ANCHORS.items()}
 _SIGNS = "$€£¥₹₩₽₪₺₦₫"
 _QUICK_RE = re.compile(rf"[\d{_SIGNS}]")
-_DIGIT_RE = re.compile(r"\d+")
+# A run of digits not glued to a "," or "." before it (not the "000" of "1,000" nor the "5" of "2.5");
+# written to start with `\d` so that `re` skips to each digit in C before testing what stands before it.
+_DIGIT_RUN_RE = re.compile(r"\d(?<![,.\d]\d)\d*")
 _SIGN_RE = re.compile(rf"[{_SIGNS}]")
 _PREFIXES = _CURRENCIES["prefix"] + _CURRENCIES["code"] + _CURRENCIES["guarded-prefix"]
 # What may stand glued before a sign ("US" of "US$", "U.S." of "U.S.$", "US " of "US $").
@@ -1051,14 +1065,14 @@ def _anchors(text: str) -> dict[str, list[int]] | None:
     lists: dict[int, list[int]] = {_FIG: [], _FY: [], _MON: [], _MULT: [], _FREQ: []}
     for word in hits:
         flags = _WORD_ANCHORS[word]
+        targets = [lists[flag] for flag in _WORD_LISTS[word]]
         size = len(word)
         pos = lower.find(word)
         while pos >= 0:
             end = pos + size
             if (pos == 0 or not lower[pos - 1].isalpha()) and (end == len(lower) or not lower[end].isalpha()):
-                for flag, found in lists.items():
-                    if flags & flag:
-                        found.append(pos)
+                for found in targets:
+                    found.append(pos)
                 if flags & _SCALE:  # "a trillion", "half a billion"
                     prev = _prev_word(lower, pos)
                     if prev and prev[0] in ("a", "an", "half"):
@@ -1069,12 +1083,11 @@ def _anchors(text: str) -> dict[str, list[int]] | None:
             pos = lower.find(word, pos + 1)
     digits: list[int] = []
     years: list[int] = []
-    for m in _DIGIT_RE.finditer(text):
-        pos = m.start()
-        if pos == 0 or text[pos - 1] not in ",.":
-            digits.append(pos)
-            if m.end() - pos == 4:
-                years.append(pos)
+    for m in _DIGIT_RUN_RE.finditer(text):
+        pos, end = m.span()
+        digits.append(pos)
+        if end - pos == 4:
+            years.append(pos)
     cur = []
     for m in _SIGN_RE.finditer(text):
         pos = m.start()

@@ -383,21 +383,26 @@ def _fiscal_year(text: str, quantities: list[Quantity]) -> str | None:
     return fiscal[:4] if fiscal else None
 
 
+_HOLDERS = _ACTORS - {EntityClass.PERSON}
+# "France (€3.6 billion)", "ESA, at about €7 billion": the actor right before the amount holds it
+_RIGHT_BEFORE = re.compile(r"\s*(?:\(|at|with|:)\s*(?:about|around|roughly|some|nearly|almost)?\s*")
+_BUDGET_OWNER = re.compile(
+    r"['’]s?\s+(?:[\w-]+\s+){0,4}?(?:budgets?|allocation|appropriation|funding|spending|outlays?)\b")
+_TO_BEFORE = re.compile(r"(?i)\b(?:to|for)\s+(?:the\s+)?$")  # "allocated $X to (the) ISRO"
+
+
 def _holder(text: str, mentions: list[Mention], amount: Quantity) -> Mention | None:
     """Who holds the amount: "France (€3.6 billion)"; else the possessor or subject of the
     amount's clause; a subject that only moves money to a program ("raised the funding for
     Gaganyaan") holds nothing."""
     # an adjective ("Indian space startups") describes something else; it holds nothing
-    actors = [m for m in mentions if m.cls in _ACTORS - {EntityClass.PERSON} and m.form != "demonym"]
-    right_before = next((m for m in actors if re.fullmatch(
-        r"\s*(?:\(|at|with|:)\s*(?:about|around|roughly|some|nearly|almost)?\s*", text[m.end:amount.start])), None)
+    actors = [m for m in mentions if m.cls in _HOLDERS and m.form != "demonym"]
+    right_before = next((m for m in actors if _RIGHT_BEFORE.fullmatch(text, m.end, amount.start)), None)
     if right_before:
         return right_before
     clause_start = max((b.end() for b in _CLAUSE_BREAK.finditer(text, 0, amount.start)), default=0)
     # "China's annual civil space budget", "CONAE's budget": the possessor of the budget noun
-    owner = next((m for m in actors if clause_start <= m.start and re.match(
-        r"['’]s?\s+(?:[\w-]+\s+){0,4}?(?:budgets?|allocation|appropriation|funding|spending|outlays?)\b",
-        text[m.end:])), None)
+    owner = next((m for m in actors if clause_start <= m.start and _BUDGET_OWNER.match(text, m.end)), None)
     if owner:
         return owner
     if _ALLOCATION.search(text[clause_start:amount.end]):
@@ -420,8 +425,7 @@ def _holder(text: str, mentions: list[Mention], amount: Quantity) -> Mention | N
         possessed = re.match(r"['’]s?\b", text[holder.end:])
         return None if moves_money_to_program and not possessed else holder
     # "a budget of $X for NASA" / "went to ESA's programmes" / "allocated $X to ISRO"
-    after = [m for m in actors if m.start > amount.end
-             and re.search(r"(?i)\b(?:to|for)\s+(?:the\s+)?$", text[:m.start])]
+    after = [m for m in actors if m.start > amount.end and _TO_BEFORE.search(text, 0, m.start)]
     return after[0] if after else None
 
 
