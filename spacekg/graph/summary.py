@@ -14,15 +14,7 @@ Counting over every ``skg:mentions`` (about 5 per assertion) is what made querie
   reads one node per record that mentions it, never its every mention;
 - per record ``skg:assertionCount`` and ``skg:negatedCount`` on the record's IRI, counted by
   SPARQL Update from the record's own assertions whenever the record is written
-  (`mark_records`), so the `records` query reads one node per record;
-- per (fiscal year, currency) a budget total (``skg:BudgetTotal``: amounts summed, lower bounds,
-  budgets, distinct holders, best rank), rolled up like the entity totals from partials per
-  (record, fiscal year, currency) that `mark_records` sums from the record's own budgets, so
-  `budget-totals` reads one node per answer row (54 at 1M) instead of every budget;
-- per (capability, entity, kind of evidence) a capability link (``skg:CapabilityLink``:
-  assertions, best rank), rolled up the same way from partials per record that `mark_records`
-  counts from the record's own mentions, budgets and facts (``capability-partials-*.ru``), so
-  `capability-pursuers` reads one node per candidate row instead of every pair of mentions.
+  (`mark_records`), so the `records` query reads one node per record.
 
 It is derived data, typed ``skg:SummaryGraph`` in itself, not an assertion graph; SPEC's
 one named graph per assertion holds as before. The totals are kept by SPARQL Update
@@ -48,8 +40,6 @@ from spacekg.vocab import SKG, SKGID, XSD
 __all__ = ["SUMMARY_GRAPH", "drop_records", "mark_records", "rebuild_summary", "record_partials", "refresh"]
 
 SUMMARY_GRAPH = ox.NamedNode("https://w3id.org/spacekg/graph/summary")
-# one update per kind of evidence (a UNION would read every record's for one record)
-_CAPABILITY_PARTIALS = ("capability-partials-mentions", "capability-partials-budgets", "capability-partials-facts")
 
 
 @cache
@@ -95,41 +85,25 @@ def mark_records(records: Iterable[ox.NamedNode]) -> str:
     block = [render_value_list("rec", records)]
     return _sequence(with_update_blocks(_update("mark-records"), block),
                      with_update_blocks(_update("drop-record-counts"), block),
-                     with_update_blocks(_update("record-counts"), block, depth=1),
-                     with_update_blocks(_update("mark-budget-totals"), block),
-                     with_update_blocks(_update("drop-budget-partials"), block),
-                     with_update_blocks(_update("budget-partials"), block, depth=1),
-                     with_update_blocks(_update("budget-partial-holders"), block, depth=1),
-                     with_update_blocks(_update("mark-budget-totals"), block),
-                     with_update_blocks(_update("mark-capability-links"), block),
-                     with_update_blocks(_update("drop-capability-partials"), block),
-                     *(with_update_blocks(_update(name), block, depth=1) for name in _CAPABILITY_PARTIALS),
-                     with_update_blocks(_update("mark-capability-links"), block))
+                     with_update_blocks(_update("record-counts"), block, depth=1))
 
 
 def drop_records(records: Iterable[ox.NamedNode]) -> str:
-    """The update marking the entities, budget totals and capability links of `records`' partial
-    summaries stale, then dropping those partials and the records' assertion counts."""
+    """The update marking the entities of `records`' partial summaries stale, then dropping
+    those partials and the records' assertion counts."""
     records = list(records)
     block = [render_value_list("rec", records)]
     return _sequence(with_update_blocks(_update("mark-records"), block),
-                     with_update_blocks(_update("mark-budget-totals"), block),
-                     with_update_blocks(_update("mark-capability-links"), block),
                      with_update_blocks(_update("drop-records"), block),
                      with_update_blocks(_update("drop-record-counts"), block))
 
 
 def refresh() -> str:
-    """The update rolling up the totals of the stale entities, budget totals and capability
-    links, and clearing the marks."""
-    return _sequence(_update("refresh-budget-totals"), _update("refresh-capability-links"), _update("refresh"))
+    """The update rolling up the totals of the stale entities and clearing the marks."""
+    return _update("refresh")
 
 
 def rebuild_summary(store: Store) -> None:
-    """Roll up every entity's totals, count every record's assertions, sum every record's
-    budgets into the budget totals and its capability links into theirs, in one request (after a bulk load, which loaded the entity
-    partials)."""
-    store.update(_sequence(_update("mark-all"), _update("record-counts"), _update("budget-partials"),
-                           _update("budget-partial-holders"), _update("mark-budget-totals"),
-                           *(_update(name) for name in _CAPABILITY_PARTIALS), _update("mark-capability-links"),
-                           refresh()))
+    """Roll up every entity's totals and count every record's assertions, in one request (after
+    a bulk load, which loaded the partials)."""
+    store.update(_sequence(_update("mark-all"), _update("record-counts"), refresh()))
