@@ -24,10 +24,7 @@ guarantees of the small path without holding every record in memory:
      disk the load goes into a fresh sibling folder that is swapped in by two renames (`store`
      → trash, sibling → `store`), so a crash mid-load leaves the empty store untouched and a
      crash between the renames leaves no folder, which opens as the same empty store. An
-     in-memory store is loaded directly and cleared if the load fails. The load is the
-     build's serial stage (one loader thread in this process), so the workers run at a lower
-     CPU priority than this process (`WORKER_NICE`) and each file is loaded as soon as it is
-     complete: the workers' last files as soon as every chunk is staged, during validation.
+     in-memory store is loaded directly and cleared if the load fails.
    - any other store is written one chunk of records per transaction (each chunk's records
      replaced as the small path replaces them), then the ontology and the minted entities with
      the orphan clean-up in a last transaction. A crash in this phase leaves some records
@@ -177,7 +174,7 @@ def _pool(workers: int) -> Iterator[ProcessPoolExecutor | None]:
     if workers <= 1:
         yield None
         return
-    with ProcessPoolExecutor(max_workers=workers, mp_context=get_context("fork"), initializer=_worker_init) as pool:
+    with ProcessPoolExecutor(max_workers=workers, mp_context=get_context("fork"), initializer=_worker_gc) as pool:
         try:
             yield pool
         except BaseException:
@@ -186,23 +183,6 @@ def _pool(workers: int) -> Iterator[ProcessPoolExecutor | None]:
 
 
 WORKER_GC_THRESHOLD = 50_000  # the workers' first-generation gc threshold (Python's default: 700)
-
-
-WORKER_NICE = 5  # how much lower the workers' CPU priority is than the caller's (see `_worker_init`)
-
-
-def _worker_init() -> None:
-    """Set up a worker process: its garbage collector (`_worker_gc`) and a lower CPU priority
-    (`WORKER_NICE`), so that the caller's process, which bulk-loads the staging files one after
-    another in a single loader thread, is not slowed by its own workers when there are no more
-    cores than workers: the load is the serial stage of the build, and when it lagged behind
-    the workers the build ended with one core idle while the last files loaded. The workers
-    still get every cycle the load does not use."""
-    _worker_gc()
-    try:
-        os.nice(WORKER_NICE)
-    except OSError:  # not allowed here (some sandboxes): the build is only slower
-        pass
 
 
 def _worker_gc() -> None:
@@ -297,8 +277,6 @@ def _build(files: Sequence[Path], store: Store, report: BuildReport, folder: str
                 progress("extract", len(chunk.names))
         if not first_source:
             raise RecordError(", ".join(map(str, files)) or ".", "no record files (.txt, .csv, .jsonl) found")
-        if loader:
-            loader.all_staged()  # the workers' last files load while the build is validated
         report.entities = len(classes)
         report.entities_by_class = Counter(classes.values())
         minted = list(minted_quads_from_counts(counts))
@@ -340,16 +318,11 @@ class _Loader:
                 self._done.append(self._thread.submit(self._load, previous))
             self._current[writer] = part
 
-    def all_staged(self) -> None:
-        """Every chunk is staged: the files still open are complete, load them too."""
-        for part in self._current.values():
-            self._done.append(self._thread.submit(self._load, part))
-        self._current.clear()
-
     def finish(self, shared: Path) -> None:
         """Load the files still open and `shared`; wait for every load (raising its error)."""
-        self.all_staged()
-        self._done.append(self._thread.submit(self._load, shared))
+        for part in [*self._current.values(), shared]:
+            self._done.append(self._thread.submit(self._load, part))
+        self._current.clear()
         for done in self._done:
             done.result()
 

@@ -4,7 +4,6 @@ records chunk by chunk in a non-empty one."""
 
 from __future__ import annotations
 
-import os
 import shutil
 from pathlib import Path
 
@@ -238,14 +237,6 @@ def test_build_workers_collect_garbage_rarely_and_leave_the_callers_settings_alo
         threshold, frozen = pool.submit(_gc_settings).result()
     assert threshold[0] == spacekg.bulk.WORKER_GC_THRESHOLD and frozen > 0
     assert gc.get_threshold() == before and gc.get_freeze_count() == 0
-
-
-def test_build_workers_run_at_a_lower_cpu_priority_than_the_caller_which_loads_the_store():
-    before = os.nice(0)
-    with spacekg.bulk._pool(2) as pool:
-        niceness = pool.submit(os.nice, 0).result()
-    assert niceness == min(before + spacekg.bulk.WORKER_NICE, 19)
-    assert os.nice(0) == before
 
 
 def _gc_settings() -> tuple[tuple[int, int, int], int]:
