@@ -25,7 +25,7 @@ A name with no such evidence is not minted: a missed entity costs less than a wr
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache
 from typing import NamedTuple
@@ -123,7 +123,7 @@ def by_first_character(words: Iterable[str], *, whole_word: bool = True) -> str:
 @cache
 def title_cue() -> Cue:
     """`title_pattern` with its triggers: the first word of every title."""
-    return Cue(title_pattern(), (re.match(r"\w+", t.text).group() for t in titles().values()))
+    return Cue(title_pattern(), (m.group() for t in titles().values() if (m := re.match(r"\w+", t.text))))
 
 
 @cache
@@ -227,7 +227,7 @@ _new_word = tuple.__new__  # skip __new__'s Python frame
 _JOINING = _CONNECTORS | _PARTICLES
 
 
-def _runs(text: str, blocked: list[tuple[int, int]] = ()) -> Iterable[list[_Word]]:
+def _runs(text: str, blocked: Sequence[tuple[int, int]] = ()) -> Iterable[list[_Word]]:
     """Maximal runs of capitalised words joined by spaces and inner connectors; a
     possessive word ends its run; "of/for" names may continue over ", X and Y". Words that
     overlap a `blocked` span are left out.
@@ -339,24 +339,26 @@ def _head_class(names: list[str]) -> tuple[EntityClass | None, str]:
     return None, ""
 
 
-class _KnownSpans(list):
+class _KnownSpans:
     """The gazetteer's spans of one sentence, with a memo of which word starts they cover."""
 
+    __slots__ = ("spans", "inside")
+
     def __init__(self, known: Iterable[Known]) -> None:
-        super().__init__(known)
-        self._inside: dict[int, bool] = {}
+        self.spans: list[Known] = list(known)
+        self.inside: dict[int, bool] = {}
 
 
 def _covered(words: list[_Word], known: _KnownSpans) -> bool:
     """Every word is a connector or lies inside one known span (memoised by the word's start)."""
-    inside = known._inside
+    inside = known.inside
     for text, start, end in words:
         if text in _CONNECTORS:
             continue
         hit = inside.get(start)
         if hit is None:
             hit = False
-            for k in known:
+            for k in known.spans:
                 if k.start <= start and end <= k.end:  # a loop, not `any(…)`: no generator per word
                     hit = True
                     break
@@ -381,19 +383,19 @@ def _noun_class(phrase: str) -> EntityClass | None:
     return class_nouns().get(phrase.casefold())
 
 
-def discover(text: str, known: list[Known], blocked: list[tuple[int, int]] = (),
+def discover(text: str, known: list[Known], blocked: Sequence[tuple[int, int]] = (),
              record_text: str = "") -> list[Candidate]:
     """Candidate entities in `text`; `known` are the gazetteer's spans, `blocked` spans
     (stated quantities) are never part of a name; `record_text` (the whole record) lets a
     defined acronym take its class from a sentence elsewhere ("DARC is a … program")."""
     if not _HAS_INNER_CAPITAL.search(text) and not _OPENING_APPOSITION.match(text):
         return []  # no capitalised word after the first, and no apposition after it: nothing to find
-    known = _KnownSpans(known)
+    spans = _KnownSpans(known)
     found: list[Candidate] = []
     nouns = _noun_pattern()
     for whole in _runs(text, blocked):
         for run in _split_coordination(_trim(whole)):
-            _discover_run(text, run, known, found, nouns, record_text)
+            _discover_run(text, run, spans, found, nouns, record_text)
     return found
 
 
@@ -403,7 +405,8 @@ def _split_coordination(run: list[_Word]) -> list[list[_Word]]:
     names = [w.text for w in run]
     if "and" not in names or _head_class(names)[0] is not None:
         return [run] if run else []
-    parts, current = [], []
+    parts: list[list[_Word]] = []
+    current: list[_Word] = []
     for w in run:
         if w.text == "and":
             parts.append(_trim(current))
@@ -414,7 +417,7 @@ def _split_coordination(run: list[_Word]) -> list[list[_Word]]:
     return [p for p in parts if p]
 
 
-def _discover_run(text: str, run: list[_Word], known: list[Known], found: list[Candidate], nouns: str,
+def _discover_run(text: str, run: list[_Word], known: _KnownSpans, found: list[Candidate], nouns: str,
               record_text: str) -> None:
     """Add the candidates one run of capitalised words supports to `found`."""
     if _covered(run, known):
@@ -471,7 +474,7 @@ def _span(text: str, words: list[_Word]) -> str:
     return text[words[0].start:words[-1].end]
 
 
-def _classify(text: str, run: list[_Word], known: list[Known], found: list[Candidate],
+def _classify(text: str, run: list[_Word], known: _KnownSpans, found: list[Candidate],
               nouns: str, record_text: str) -> Candidate | None:
     if _covered(run, known):
         return None
@@ -489,33 +492,34 @@ def _classify(text: str, run: list[_Word], known: list[Known], found: list[Candi
     if cls is not None:
         return make(cls, f"headed by '{head}'")
     numbered = _MISSION_NUMBER.fullmatch(run[-1].text) and len(run) >= 2
-    if numbered and any(k.start == start and k.end == run[-2].end and k.cls is EntityClass.PROGRAM for k in known):
+    if numbered and any(k.start == start and k.end == run[-2].end and k.cls is EntityClass.PROGRAM for k in known.spans):
         return make(EntityClass.PROGRAM, f"a numbered mission of the program '{text[start:run[-2].end]}'")
     if run[0].text.casefold() in _DIRECTIONS and len(run) >= 2 and _covered(run[1:], known):
         return make(EntityClass.PLACE, f"direction '{run[0].text}' before a place")
-    if _country_prefix(run, known) or _covered(run[:1], known):
+    if _country_prefix(run, known.spans) or _covered(run[:1], known):
         return None  # a known name followed by unknown words, without a head: no evidence
     cues = _noun_cues()
     appositive = cues["appositive"].match(after)
-    if appositive and _noun_class(appositive.group("n")) and not _RELATIVE_AFTER.match(after):
-        return make(_noun_class(appositive.group("n")), f"apposition '{appositive.group('n')}'")
+    if appositive and (noun_cls := _noun_class(appositive.group("n"))) and not _RELATIVE_AFTER.match(after):
+        return make(noun_cls, f"apposition '{appositive.group('n')}'")
     if len(run) == 1 and _ARTICLE_BEFORE.search(before, max(0, len(before.rstrip()) - 2)) \
             and _COMPANY_AFTER.match(after):  # "a Bremen startup": the article ends `before`
         return make(EntityClass.PLACE, "a place naming where a company is")
     following = cues["following"].match(after)
-    if following and len(run) <= 3 and _noun_class(following.group("n")) not in (None, EntityClass.PLACE) \
+    if following and len(run) <= 3 and (noun_cls := _noun_class(following.group("n"))) is not None \
+            and noun_cls is not EntityClass.PLACE \
             and following.group("n") != "group":
-        return make(_noun_class(following.group("n")), f"named before '{following.group('n')}'")
+        return make(noun_cls, f"named before '{following.group('n')}'")
     # a noun ending `before` (before a comma and spaces) starts no earlier than the longest noun
     # from its end: the searches start there instead of trying every position of `before`
     tail = max(0, len(before.rstrip()) - _longest_noun() - 1)
     named = cues["named"].search(before, tail)
-    if named and _CLOSED_AFTER.match(after) and _noun_class(named.group("n")):
-        return make(_noun_class(named.group("n")), f"named after '{named.group('n')},'")
+    if named and _CLOSED_AFTER.match(after) and (noun_cls := _noun_class(named.group("n"))):
+        return make(noun_cls, f"named after '{named.group('n')},'")
     preceding = cues["preceding"].search(before, tail)
     if preceding and _noun_class(preceding.group("n")) is EntityClass.COMPANY:
         return make(EntityClass.COMPANY, f"named after '{preceding.group('n')}'")
-    neighbour = _coordinated_class(text, start, end, known, found)
+    neighbour = _coordinated_class(text, start, end, known.spans, found)
     if neighbour is not None and len(run) <= 4:
         return make(neighbour, "listed with an entity of that class")
     # the cues below end where the name starts and hold at most three words ("analyst at the"):
@@ -539,8 +543,8 @@ def _classify(text: str, run: list[_Word], known: list[Known], found: list[Candi
         return make(EntityClass.PERSON, "person cue around a full name")
     if acr:  # a defined acronym: its class may be stated elsewhere in the record
         copula = _copula(acr, record_text)
-        if copula and _noun_class(copula.group("n")):
-            return make(_noun_class(copula.group("n")), f"'{acr} is a … {copula.group('n')}'")
+        if copula and (noun_cls := _noun_class(copula.group("n"))):
+            return make(noun_cls, f"'{acr} is a … {copula.group('n')}'")
     return None
 
 

@@ -108,6 +108,7 @@ class _Entry(dict):
     when first found (a name is found far more often than it is added)."""
 
     __slots__ = ("reported",)
+    reported: tuple[tuple[str, ...], str] | None
 
     def report(self) -> tuple[tuple[str, ...], str]:
         """(the keys, sorted; the match kind): "demonym" when the name is only a demonym,
@@ -128,8 +129,8 @@ class Gazetteer:
 
     def __init__(self, entities: Iterable[ReferenceEntity] = (), *, parent: Gazetteer | None = None) -> None:
         self._parent = parent
-        self._exact: dict[tuple[str, ...], dict[str, str]] = {}
-        self._folded: dict[tuple[str, ...], dict[str, str]] = {}
+        self._exact: dict[tuple[str, ...], _Entry] = {}
+        self._folded: dict[tuple[str, ...], _Entry] = {}
         # token → next-token trie; a node's `_END` entry is the name ending there (its `_exact`/`_folded` value)
         self._exact_trie: dict = {}
         self._folded_trie: dict = {}
@@ -171,7 +172,7 @@ class Gazetteer:
             self._index(self._folded, self._folded_trie, tuple(t.casefold() for t in tokens), key, kind)
 
     @staticmethod
-    def _index(table: dict, trie: dict, tokens: tuple[str, ...], key: str, kind: str) -> None:
+    def _index(table: dict[tuple[str, ...], _Entry], trie: dict, tokens: tuple[str, ...], key: str, kind: str) -> None:
         entry = table.get(tokens)
         if entry is None:
             entry = table[tokens] = _Entry()
@@ -196,6 +197,7 @@ class Gazetteer:
         exact, folded = self._exact_trie.get(word), self._folded_trie.get(word.casefold())
         # (written out, not as a generator over the two tries: a record's layer asks this for
         # every word it walks, with a memo new for each record)
+        own: tuple[tuple[dict, bool], ...]
         if exact is None:
             own = () if folded is None else ((folded, True),)
         else:
@@ -234,9 +236,12 @@ class Gazetteer:
         if type(tokens) is not Tokens:
             tokens = Tokens.of(tokens)
         words = tokens.words
+        walk: bytearray | None
+        below_at: dict[int, NameMatch]
+        at: Iterable[int]
         if below is not None and self._parent is not None and max_len is None:
             own_exact, own_folded = self._exact_trie, self._folded_trie
-            folded = list(map(str.casefold, words)) if own_folded else ()
+            folded = list(map(str.casefold, words)) if own_folded else []
             if own_exact.keys().isdisjoint(words) and own_folded.keys().isdisjoint(folded):
                 return below  # none of this layer's names can start here: the scan below stands
             # 1 where this layer's scan must walk: where one of its own names starts, and inside a
@@ -252,7 +257,7 @@ class Gazetteer:
                 visit[m.first] = 1
             at = compress(range(count), visit)
         else:
-            walk = below_at = None
+            walk, below_at = None, {}
             at = range(count)
         matches: list[NameMatch] = []
         i = 0  # where the next match may start (after the one before)
@@ -260,10 +265,10 @@ class Gazetteer:
             if k < i:
                 continue  # inside the match before
             if walk is not None and not walk[k]:  # the scan below stood here: same answer
-                m = below_at.get(k)
-                if m is not None:
-                    matches.append(m)
-                    i = m.last + 1
+                taken = below_at.get(k)
+                if taken is not None:
+                    matches.append(taken)
+                    i = taken.last + 1
                 continue
             word = words[k]
             roots = starts.get(word)
@@ -281,9 +286,10 @@ class Gazetteer:
                         best, hit = j - k, entry
                     if j >= count:
                         break
-                    node = node.get(words[j].casefold() if is_folded else words[j])
-                    if node is None:
+                    child = node.get(words[j].casefold() if is_folded else words[j])
+                    if child is None:
                         break
+                    node = child
                     j += 1
             if hit is None:
                 continue

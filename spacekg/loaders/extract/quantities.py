@@ -74,6 +74,7 @@ from calendar import monthrange
 from decimal import Decimal
 from functools import lru_cache
 from importlib import resources
+from typing import Literal, cast
 
 from spacekg.loaders.extract.cues import Cue, sentence_words
 from spacekg.model import Quantity, QuantityKind
@@ -89,13 +90,12 @@ _TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "sev
          "ninety": 90}
 _WORD_VALUES = {k: Decimal(v) for k, v in {**_SMALL, **_TENS}.items()}
 # Scales that close a chunk ("two billion", "1 lakh crore"); hundred and dozen multiply in place.
-_BIG_SCALES = {
+_BIG_SCALES: dict[str, Decimal] = {k: Decimal(v) for k, v in {
     "thousand": 10**3, "million": 10**6, "billion": 10**9, "trillion": 10**12,
     "lakh": 10**5, "lakhs": 10**5, "lac": 10**5, "lacs": 10**5, "crore": 10**7, "crores": 10**7,
     "k": 10**3, "m": 10**6, "mn": 10**6, "mln": 10**6, "b": 10**9, "bn": 10**9, "bln": 10**9,
     "t": 10**12, "tn": 10**12, "trn": 10**12,
-}
-_BIG_SCALES = {k: Decimal(v) for k, v in _BIG_SCALES.items()}
+}.items()}
 _D0, _D1, _HALF = Decimal(0), Decimal(1), Decimal("0.5")
 
 
@@ -687,8 +687,9 @@ class _Found:
     __slots__ = ("kind", "start", "end", "value", "currency", "unit_code", "unit_text", "bound", "qualifier",
                  "temporal", "unit", "group")
 
-    def __init__(self, kind, start, end, value=None, *, currency=None, unit_code=None, unit_text=None, bound=None,
-                 qualifier=None, temporal=None):
+    def __init__(self, kind: QuantityKind, start: int, end: int, value: Decimal | None = None, *,
+                 currency: str | None = None, unit_code: str | None = None, unit_text: str | None = None,
+                 bound: str | None = None, qualifier: str | None = None, temporal: str | None = None) -> None:
         self.kind, self.start, self.end, self.value = kind, start, end, value
         self.currency, self.unit_code, self.unit_text = currency, unit_code, unit_text
         self.bound, self.qualifier, self.temporal = bound, qualifier, temporal
@@ -975,7 +976,7 @@ def _year(text: str, starts: list[int]):
         spans = [(start, m.end("n1"))] + ([(m.start("n2"), m.end())] if m.group("n2") else [])
         items = _range_items(text, m, QuantityKind.YEAR, values, spans)
         for it in items:
-            it.temporal = f"{int(it.value):04d}"
+            it.temporal = f"{int(cast(Decimal, it.value)):04d}"  # a year's figure is always read
         if bound or qualifier:
             items[0].bound, items[0].qualifier = bound or items[0].bound, qualifier or items[0].qualifier
         yield items
@@ -1205,14 +1206,14 @@ def _group_restatements(text: str, money: list[_Found]) -> None:
     for prev, cur in zip(units, units[1:]):
         gap = text[prev[-1].end:_chain(text, cur[0].start)[1]]
         marker = _RESTATE_GAP_RE.fullmatch(gap) if len(gap) <= 40 else None
-        listed = chain is not None and in_parens and _LIST_GAP_RE.fullmatch(gap)
+        listed = bool(chain is not None and in_parens and _LIST_GAP_RE.fullmatch(gap))
         # "₹5,000 crore, roughly $600 million": a comma and a softened amount in another currency
-        listed = listed or (_COMMA_GAP_RE.fullmatch(gap) and cur[0].qualifier in _RESTATE_QUALIFIERS)
+        listed = listed or bool(_COMMA_GAP_RE.fullmatch(gap) and cur[0].qualifier in _RESTATE_QUALIFIERS)
         currencies = {q.currency for unit in (chain or [prev]) for q in unit}
         if (marker or listed) and cur[0].currency not in currencies and len(cur) == len(prev):
             if chain is None:
                 chain = [prev]
-                in_parens = bool(marker) and marker.group("marker") in ("(", "[")
+                in_parens = marker is not None and marker.group("marker") in ("(", "[")
             chain.append(cur)
         else:
             next_group = _close(chain, next_group)
@@ -1263,5 +1264,6 @@ def extract_quantities(text: str) -> list[Quantity]:
     if len(money) > 1:
         _group_restatements(text, money)
     return [Quantity(kind=q.kind, start=q.start, end=q.end, surface=text[q.start:q.end], value=q.value,
-                     currency=q.currency, unit_code=q.unit_code, unit_text=q.unit_text, bound=q.bound,
+                     currency=q.currency, unit_code=q.unit_code, unit_text=q.unit_text,
+                     bound=cast('Literal["min", "max"] | None', q.bound),
                      qualifier=q.qualifier, temporal=q.temporal, group=q.group) for q in found]

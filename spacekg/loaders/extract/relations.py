@@ -22,6 +22,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from functools import cache, lru_cache
+from typing import cast
 
 from spacekg.loaders.extract.cues import Caseless, Cue, sentence_words
 from spacekg.loaders.extract.discovery import Title, title_pattern, titles
@@ -142,6 +143,7 @@ def find_facts(text: str, mentions: list[Mention], context: RecordContext) -> li
 
 
 _GAP = re.compile(r"^[^,;:.()]*$")  # no clause punctuation between the verb and its arguments
+_POSSESSIVE_GAP = re.compile(r"['’]s?\s+")  # "Britain's | Ministry of Defence": the possessive between two names
 
 
 @cache
@@ -169,12 +171,12 @@ def _verb_scanners(rows: tuple[int, ...]) -> tuple[re.Pattern[str], re.Pattern[s
     A row left out cannot match: none of its words is in the sentence."""
     verbs = relation_verbs()
     active = "|".join(f"(?P<v{i}>{verbs[i].active.pattern})" for i in rows)
-    passive = "|".join(f"(?P<v{i}>{verbs[i].passive.pattern})" for i in rows if verbs[i].passive)
+    passive = "|".join(f"(?P<v{i}>{p.pattern})" for i in rows if (p := verbs[i].passive) is not None)
     return re.compile(active), re.compile(passive) if passive else None
 
 
 def _verb_relations(text: str, mentions: list[Mention]) -> list[Fact]:
-    facts = []
+    facts: list[Fact] = []
     if len(mentions) < 2:
         return facts
     words = sentence_words(text) & _verb_words()
@@ -184,7 +186,7 @@ def _verb_relations(text: str, mentions: list[Mention]) -> list[Fact]:
     verbs = relation_verbs()
     active, passive = _verb_scanners(tuple(rows))
     for v in active.finditer(text):
-        verb = verbs[int(v.lastgroup[1:])]
+        verb = verbs[int(cast(str, v.lastgroup)[1:])]  # every alternative is a named group
         subject = next((m for m in reversed(mentions) if m.end <= v.start() and m.cls in verb.subject
                         and m.form != "demonym" and _GAP.match(text[m.end:v.start()])
                         and len(text[m.end:v.start()].split()) <= 5), None)
@@ -193,7 +195,7 @@ def _verb_relations(text: str, mentions: list[Mention]) -> list[Fact]:
         if subject and obj:
             facts.append(Fact(subject.key, verb.predicate, obj.key, subject.start, obj.end))
     for v in passive.finditer(text) if passive is not None else ():
-        verb = verbs[int(v.lastgroup[1:])]
+        verb = verbs[int(cast(str, v.lastgroup)[1:])]  # every alternative is a named group
         obj = next((m for m in reversed(mentions) if m.end <= v.start() and m.cls in verb.object
                     and len(text[m.end:v.start()].split()) <= 12), None)
         subject = next((m for m in mentions if m.start >= v.end() and m.cls in verb.subject
@@ -233,8 +235,8 @@ def _from_title(text: str, person: Mention, mentions: list[Mention], context: Re
         if _FORMER_BEFORE.search(text[:org.start]):  # "former MBRSC engineer Hamad Al Kaabi"
             predicate = "skg:formerMemberOf"
         return [Fact(person.key, predicate, org.key, min(org.start, t.start()), max(person.end, org.end))]
-    if title.scope == "country" and title.role == "head" and context.entity(person.key).country:
-        return [Fact(person.key, predicate, context.entity(person.key).country, t.start(), person.end)]
+    if title.scope == "country" and title.role == "head" and (country := context.entity(person.key).country):
+        return [Fact(person.key, predicate, country, t.start(), person.end)]
     return []
 
 
@@ -414,9 +416,8 @@ def _holder(text: str, mentions: list[Mention], amount: Quantity) -> Mention | N
             return recipient
     in_clause = [m for m in actors if clause_start <= m.start and m.end <= amount.start]
     # "Britain's Ministry of Defence": the possessor modifies the actor after it
-    in_clause = [m for m in in_clause if not (re.match(r"['’]s?\s", text[m.end:])
-                                              and any(o.start == m.end + len(re.match(r"['’]s?\s+", text[m.end:]).group())
-                                                      for o in in_clause))]
+    in_clause = [m for m in in_clause if not ((gap := _POSSESSIVE_GAP.match(text, m.end))
+                                              and any(o.start == gap.end() for o in in_clause))]
     if in_clause:
         holder = in_clause[0]
         program = next((m for m in mentions if m.start > holder.end and m.cls is EntityClass.PROGRAM), None)
