@@ -16,7 +16,7 @@ import platform
 import time
 from pathlib import Path
 
-from spacekg.loaders.extract import extract_record
+from spacekg.loaders.extract import extract_record, is_compiled
 from spacekg.loaders.records import read_records
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -41,7 +41,8 @@ def main() -> None:
         for record in records:
             extract_record(record)
         best = min(best, time.process_time() - start)
-    print(f"{platform.python_implementation()} {platform.python_version()} on {platform.machine()}: "
+    build = "compiled (mypyc)" if is_compiled() else "plain Python"
+    print(f"{platform.python_implementation()} {platform.python_version()} on {platform.machine()}, {build}: "
           f"{count} assertions in {best * 1000:.1f} ms (best of {args.repeat}) = {count / best:,.0f} assertions/s")
 
 

@@ -7,6 +7,9 @@ facts and budgets (`relations`). `extract_record` runs them in that order.
 
 from __future__ import annotations
 
+from importlib.machinery import EXTENSION_SUFFIXES
+
+from spacekg.loaders.extract import gazetteer as _gazetteer
 from spacekg.loaders.extract.currency import resolve_currencies
 from spacekg.loaders.extract.entities import RecordContext, default_gazetteer, find_mentions
 from spacekg.loaders.extract.gazetteer import Gazetteer, tokenize
@@ -15,7 +18,13 @@ from spacekg.loaders.extract.quantities import extract_quantities
 from spacekg.loaders.extract.relations import find_budgets, find_facts
 from spacekg.model import Assertion, AssertionRecord, Extraction
 
-__all__ = ["RecordContext", "extract_assertion", "extract_record"]
+__all__ = ["RecordContext", "extract_assertion", "extract_record", "is_compiled"]
+
+
+def is_compiled() -> bool:
+    """Whether the extraction runs compiled by mypyc (an install with `SPACEKG_COMPILE=1`, see
+    setup.py) or as plain Python: the same rules and output, a different speed."""
+    return (_gazetteer.__file__ or "").endswith(tuple(EXTENSION_SUFFIXES))
 
 
 def extract_assertion(assertion: Assertion, context: RecordContext) -> Extraction:
