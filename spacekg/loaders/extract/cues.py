@@ -15,6 +15,8 @@ matches it about three times faster.
 
 from __future__ import annotations
 
+from typing import Final
+
 import re
 from collections.abc import Iterable, Iterator
 from functools import lru_cache, reduce
@@ -24,15 +26,15 @@ __all__ = ["Caseless", "Cue", "sentence_words"]
 
 # runs of letters: every trigger is one, and the quantities' anchors read the same words
 # ("fy" of "FY26", "billion" of "$2billion")
-_WORD = re.compile(r"[^\W\d_]+")
-_ASCII_WORD = re.compile(r"[a-z]+")  # the same on casefolded ASCII text, where `re` tests a bitmap, not the Unicode tables
+_WORD: Final = re.compile(r"[^\W\d_]+")
+_ASCII_WORD: Final = re.compile(r"[a-z]+")  # the same on casefolded ASCII text, where `re` tests a bitmap, not the Unicode tables
 
 
 # every cue's bit under each of its trigger words, and (fragment, bit) for the fragments: a
 # sentence's mask of the cues that may occur in it is computed once, and each test is one `&`
-_BITS: dict[str, int] = {}
-_FRAGMENTS: list[tuple[str, int]] = []
-_TRIGGERS: set[str] = set()  # the keys of `_BITS`, as a set
+_BITS: Final[dict[str, int]] = {}
+_FRAGMENTS: Final[list[tuple[str, int]]] = []
+_TRIGGERS: Final[set[str]] = set()  # the keys of `_BITS`, as a set
 
 
 @lru_cache(maxsize=256)  # the stages of one record test the same sentences; not meant to outlive a record
@@ -79,7 +81,7 @@ class Cue:
         return self.pattern.finditer(text) if self.may_occur(text) else iter(())
 
 
-_CUES: list[Cue] = []
+_CUES: Final[list[Cue]] = []
 
 
 class Caseless:

@@ -28,7 +28,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache
-from typing import NamedTuple
+from typing import Final, NamedTuple
 
 from spacekg.loaders.extract.cues import Cue
 from spacekg.loaders.extract.tables import read_table
@@ -156,55 +156,55 @@ def _noun_cues() -> dict[str, re.Pattern[str]]:
 # and apostrophes ("Jae-myung", "Chang'e").
 # (Written, like the gazetteer's token pattern, so that a plain word costs `re` no repeat context:
 # `(?:[A-Za-z]\.){2,}|[A-Z]\.(?=\s)|&|[\w’']+(?:[-‐][\w’']+)*` is what it matches.)
-_WORD = re.compile(r"[A-Za-z]\.(?:[A-Za-z]\.)+|[A-Z]\.(?=\s)|&|[\w’']++(?![-‐][\w’'])|[\w’']+(?:[-‐][\w’']+)*")
-_CONNECTORS = frozenset({"of", "for", "on", "de", "du", "des", "the", "and", "&", "la", "le", "del"})
+_WORD: Final = re.compile(r"[A-Za-z]\.(?:[A-Za-z]\.)+|[A-Z]\.(?=\s)|&|[\w’']++(?![-‐][\w’'])|[\w’']+(?:[-‐][\w’']+)*")
+_CONNECTORS: Final = frozenset({"of", "for", "on", "de", "du", "des", "the", "and", "&", "la", "le", "del"})
 # lowercase particles inside personal names ("Mohamed bin Zayed Al Nahyan", "Ursula von der Leyen")
-_PARTICLES = frozenset({"bin", "bint", "ibn", "al", "el", "van", "von", "der", "den", "da", "dos", "di", "du", "de", "la"})
-_MONTHS = ("january february march april may june july august september october november december "
-           "monday tuesday wednesday thursday friday saturday sunday").split()
+_PARTICLES: Final = frozenset({"bin", "bint", "ibn", "al", "el", "van", "von", "der", "den", "da", "dos", "di", "du", "de", "la"})
+_MONTHS: Final = ("january february march april may june july august september october november december "
+                  "monday tuesday wednesday thursday friday saturday sunday").split()
 # Capitalised only because they open a sentence or are generic: never the start of a name.
-_NOT_NAME_START = frozenset("""
+_NOT_NAME_START: Final = frozenset("""
 a an the this that these those there their its it his her our we they he she i in on at by for with
 while although after before during despite since both all most some many such other each every any
 no not yet but and or if as when where which who what how why also however meanwhile moreover
 experts expert officials new recent earlier later today
 under over about around across between among within without through
 """.split()) | frozenset(_MONTHS)
-_LOWER_SUFFIXES = re.compile(r"(?i)-(?:based|built|led|made|funded|owned|related|focused|backed|class|style|era|"
-                             r"level|wide|anchored|sized|specific|centric|run|developed|designed|launched)$")
-_MONTH_SET = frozenset(_MONTHS)
-_NUMBERED = re.compile(r"\d{1,2}[A-Z]?|[IVX]{1,4}")  # "Artemis 2", "Falcon 9B", "Artemis II"
-_DIRECTIONS = frozenset("northern southern eastern western central north south east west upper lower".split())
-_POSSESSIVE = re.compile(r"['’]s?$")
-_PERSON_AFTER = re.compile(
+_LOWER_SUFFIXES: Final = re.compile(r"(?i)-(?:based|built|led|made|funded|owned|related|focused|backed|class|style|era|"
+                                    r"level|wide|anchored|sized|specific|centric|run|developed|designed|launched)$")
+_MONTH_SET: Final = frozenset(_MONTHS)
+_NUMBERED: Final = re.compile(r"\d{1,2}[A-Z]?|[IVX]{1,4}")  # "Artemis 2", "Falcon 9B", "Artemis II"
+_DIRECTIONS: Final = frozenset("northern southern eastern western central north south east west upper lower".split())
+_POSSESSIVE: Final = re.compile(r"['’]s?$")
+_PERSON_AFTER: Final = re.compile(
     r"""^(?:\s*,\s*(?:a|an|the|who|now|currently|formerly|previously|its|his|her)\b
         | \s+(?:is|was|has|had)\s+(?:been\s+)?(?:a|an|the|also|now|currently|formerly|previously|named)\b
         | \s+(?:said|says|told|noted|argued|added|stated|met|visited|announced|warned|emphasi[sz]ed|stressed|
                believes|thinks|explained|observed|led|leads|heads|chairs|joined|previously|formerly|held\s+talks)\b)""",
     re.VERBOSE,
 )
-_AFFILIATION_BEFORE = re.compile(
+_AFFILIATION_BEFORE: Final = re.compile(
     r"\b(?:analyst|engineer|fellow|researcher|official|director|scientist|associate|officer|advis[eo]r|professor|"
     r"member|employee|executive|economist|expert|partner|manager|spokesperson|consultant|lecturer|head|chief|"
     r"served|worked|works|work|joined)\s+(?:at|with|of|for|in)\s+(?:the\s+)?$"
 )
-_PLACE_BEFORE = re.compile(r"\b(?:in|at|from|near|off|outside|inside)\s+$")
-_ACRONYM = r"[A-Z][A-Za-z0-9&\-]{1,11}"
-_HAS_INNER_CAPITAL = re.compile(r"(?<=\S)\s+\W*[A-Z]")
-_OPENING_APPOSITION = re.compile(r"\W*[A-Z]\w*[,(]")
-_DEFINED_AFTER = re.compile(rf"^\s*\(\s*(?P<acr>{_ACRONYM})\s*\)")
-_DEFINED_BEFORE = re.compile(rf"(?P<acr>{_ACRONYM})\s*\(\s*(?:the\s+)?$")
+_PLACE_BEFORE: Final = re.compile(r"\b(?:in|at|from|near|off|outside|inside)\s+$")
+_ACRONYM: Final = r"[A-Z][A-Za-z0-9&\-]{1,11}"
+_HAS_INNER_CAPITAL: Final = re.compile(r"(?<=\S)\s+\W*[A-Z]")
+_OPENING_APPOSITION: Final = re.compile(r"\W*[A-Z]\w*[,(]")
+_DEFINED_AFTER: Final = re.compile(rf"^\s*\(\s*(?P<acr>{_ACRONYM})\s*\)")
+_DEFINED_BEFORE: Final = re.compile(rf"(?P<acr>{_ACRONYM})\s*\(\s*(?:the\s+)?$")
 # the cues `_classify` reads around a name, compiled once
-_MISSION_NUMBER = re.compile(r"\d{1,3}[A-Z]?|[IVX]{1,4}")
-_RELATIVE_AFTER = re.compile(r"^\s*,\s+(?:who|which)")
-_ARTICLE_BEFORE = re.compile(r"\b(?:a|an)\s+$")
-_COMPANY_AFTER = re.compile(r"^\s+(?:start-?up|company|firm)\b")
-_CLOSED_AFTER = re.compile(r"^\s*(?:[,.;]|$)")
-_ROLE_BEFORE = re.compile(r"\b(?P<t>[a-z]+)\s+$")
-_TITLE_AFTER = re.compile(r"^\s*,\s+(?:(?:the|a|an|former)\s+|[A-Z][\w.&-]*['’]s\s+)?"
-                          r"(?P<t>[A-Za-z][\w-]*(?:\s+[A-Za-z][\w-]*)?)")
-_SOURCE_BEFORE = re.compile(r"(?i)\b(?:by|according\s+to|with)\s+$")
-_NAME_WORD = re.compile(r"[A-Z][\w’'-]*\.?|[A-Z]\.")
+_MISSION_NUMBER: Final = re.compile(r"\d{1,3}[A-Z]?|[IVX]{1,4}")
+_RELATIVE_AFTER: Final = re.compile(r"^\s*,\s+(?:who|which)")
+_ARTICLE_BEFORE: Final = re.compile(r"\b(?:a|an)\s+$")
+_COMPANY_AFTER: Final = re.compile(r"^\s+(?:start-?up|company|firm)\b")
+_CLOSED_AFTER: Final = re.compile(r"^\s*(?:[,.;]|$)")
+_ROLE_BEFORE: Final = re.compile(r"\b(?P<t>[a-z]+)\s+$")
+_TITLE_AFTER: Final = re.compile(r"^\s*,\s+(?:(?:the|a|an|former)\s+|[A-Z][\w.&-]*['’]s\s+)?"
+                                 r"(?P<t>[A-Za-z][\w-]*(?:\s+[A-Za-z][\w-]*)?)")
+_SOURCE_BEFORE: Final = re.compile(r"(?i)\b(?:by|according\s+to|with)\s+$")
+_NAME_WORD: Final = re.compile(r"[A-Z][\w’'-]*\.?|[A-Z]\.")
 
 
 class _Word(NamedTuple):
@@ -224,7 +224,7 @@ class _Word(NamedTuple):
 
 
 _new_word = tuple.__new__  # skip __new__'s Python frame
-_JOINING = _CONNECTORS | _PARTICLES
+_JOINING: Final = _CONNECTORS | _PARTICLES
 
 
 def _runs(text: str, blocked: Sequence[tuple[int, int]] = ()) -> Iterable[list[_Word]]:
@@ -561,10 +561,10 @@ def _copula(acronym: str, record_text: str) -> re.Match[str] | None:
     return None
 
 
-_WORD_CHAR = re.compile(r"\w")
-_JOINER = re.compile(r"\s+(?:and|or)\s+|,\s+(?:and|or)\s+")
-_COMMA_GAP = re.compile(r",\s+")
-_LIST_TAIL = re.compile(r"^(?:,\s+[A-Z][^,;.()]{0,60}?)*,?\s+(?:and|or)\s+[A-Z]")
+_WORD_CHAR: Final = re.compile(r"\w")
+_JOINER: Final = re.compile(r"\s+(?:and|or)\s+|,\s+(?:and|or)\s+")
+_COMMA_GAP: Final = re.compile(r",\s+")
+_LIST_TAIL: Final = re.compile(r"^(?:,\s+[A-Z][^,;.()]{0,60}?)*,?\s+(?:and|or)\s+[A-Z]")
 
 
 def _coordinated_class(text: str, start: int, end: int, known: list[Known],

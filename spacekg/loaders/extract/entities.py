@@ -8,6 +8,8 @@ of two countries) to the candidate whose country the sentence or record talks ab
 
 from __future__ import annotations
 
+from typing import Final
+
 import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
@@ -128,7 +130,8 @@ def _minted_entity(key: str, c: Candidate) -> ReferenceEntity:
                            acronyms=(c.acronym,) if c.acronym else (), minted=True)
 
 
-_SURNAME_PARTICLES = frozenset({"al", "el", "bin", "ibn", "van", "von", "de", "da", "di", "du", "le", "la", "dos"})
+_SURNAME_PARTICLES: Final = frozenset(
+    {"al", "el", "bin", "ibn", "van", "von", "de", "da", "di", "du", "le", "la", "dos"})
 
 
 def _surnames(entities: Iterable[ReferenceEntity], base: Gazetteer) -> list[tuple[str, str, str]]:
@@ -197,9 +200,9 @@ def _mention(context: RecordContext, key: str, text: str, start: int, end: int, 
 
 
 # what tells a bare title ("the Prime Minister") from one before a name or an "of"
-_NAME_AFTER = re.compile(r"\s+(?:[A-Z]\.\s*)*[A-Z][\w'’-]")
-_OF_AFTER = re.compile(r"\s+of\b")
-_THE_BEFORE = re.compile(r"\bthe$", re.IGNORECASE)
+_NAME_AFTER: Final = re.compile(r"\s+(?:[A-Z]\.\s*)*[A-Z][\w'’-]")
+_OF_AFTER: Final = re.compile(r"\s+of\b")
+_THE_BEFORE: Final = re.compile(r"\bthe$", re.IGNORECASE)
 
 
 def find_mentions(text: str, context: RecordContext, tokens: Sequence[Token] | None = None) -> list[Mention]:

@@ -13,7 +13,7 @@ import re
 from collections.abc import Iterable, Iterator, Sequence
 from functools import lru_cache
 from itertools import accumulate, compress, repeat
-from typing import NamedTuple
+from typing import Final, NamedTuple
 
 from spacekg.ontology import ReferenceEntity
 
@@ -25,11 +25,11 @@ __all__ = ["Gazetteer", "NameMatch", "Token", "Tokens", "tokenize"]
 # Written so that the common word costs `re` no repeat context (each is allocated and freed):
 # "U.S." as one letter-dot pair and then more, a word with no apostrophe after it by a possessive
 # `\w++` before the general form (tests/loaders/test_gazetteer.py pins it to the plain pattern).
-_HYPHENS = frozenset("-‐‑–—")
-_TOKEN = re.compile(rf"[A-Za-z]\.(?:[A-Za-z]\.)+|\w++(?!['’])|\w+(?:['’](?!s\b)\w+)*|['’]s\b"
-                    rf"|[^\s{re.escape(''.join(sorted(_HYPHENS)))}]")
-_TOKEN_SPLIT = re.compile(f"({_TOKEN.pattern})")  # the pieces between the tokens, and the tokens
-_ACRONYM = re.compile(r"^(?=.*[A-Z0-9])[^a-z]*$|^[A-Z][a-z]?[A-Z]")  # NASA, U.S., NSpC, SpaceX-like mixed caps
+_HYPHENS: Final = frozenset("-‐‑–—")
+_TOKEN: Final = re.compile(rf"[A-Za-z]\.(?:[A-Za-z]\.)+|\w++(?!['’])|\w+(?:['’](?!s\b)\w+)*|['’]s\b"
+                           rf"|[^\s{re.escape(''.join(sorted(_HYPHENS)))}]")
+_TOKEN_SPLIT: Final = re.compile(f"({_TOKEN.pattern})")  # the pieces between the tokens, and the tokens
+_ACRONYM: Final = re.compile(r"^(?=.*[A-Z0-9])[^a-z]*$|^[A-Z][a-z]?[A-Z]")  # NASA, U.S., NSpC, SpaceX-like mixed caps
 
 
 class Token(NamedTuple):
@@ -38,9 +38,9 @@ class Token(NamedTuple):
     end: int
 
 
-_STARTS_MEMO_SIZE = 200_000
-_NAMES_MEMO_SIZE = 65_536
-_END = ""  # the trie key under which a node holds the name ending there (no token is empty)
+_STARTS_MEMO_SIZE: Final = 200_000
+_NAMES_MEMO_SIZE: Final = 65_536
+_END: Final = ""  # the trie key under which a node holds the name ending there (no token is empty)
 _new_token = tuple.__new__  # building tokens (and matches) is the hottest loop of extraction: skip __new__'s Python frame
 
 

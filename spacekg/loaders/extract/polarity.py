@@ -8,6 +8,8 @@ negation; "unlikely" is a hedge.
 
 from __future__ import annotations
 
+from typing import Final
+
 import re
 from functools import lru_cache
 
@@ -18,7 +20,7 @@ __all__ = ["is_negated", "main_clause", "modality_of", "negation_cues", "negatio
 
 # A subordinate or complement clause runs from its opening word to the next comma,
 # semicolon, colon or dash (or the end of the sentence).
-_SUBORDINATE = Cue(re.compile(
+_SUBORDINATE: Final = Cue(re.compile(
     r"""
     \b(?:that|which|who|whom|whose|where|whereas|while|because|since|although|though|unless|
          if|whether|despite|once|after|before|until)\b
@@ -28,7 +30,7 @@ _SUBORDINATE = Cue(re.compile(
 ), """that which who whom whose where whereas while because since although though unless if whether despite once
       after before until requiring making potentially including leaving forcing driving prompting""".split())
 
-_NEGATION = Cue(re.compile(
+_NEGATION: Final = Cue(re.compile(
     r"""
     \b(?:not|never|cannot|nor|neither|none|nothing|nobody|no\s+longer)\b
     | \b\w+n['’]t\b
@@ -36,20 +38,21 @@ _NEGATION = Cue(re.compile(
     """, re.IGNORECASE | re.VERBOSE
 ), "not never cannot nor neither none nothing nobody no".split(), ["n't", "n’t"])
 # "not only … but", "not just", "not least", "whether or not", "if not": no denial.
-_NOT_NEGATION = re.compile(r"\bnot\s+(?:only|just|least|merely|simply)\b|\bor\s+not\b|\bif\s+not\b", re.IGNORECASE)
+_NOT_NEGATION: Final = re.compile(
+    r"\bnot\s+(?:only|just|least|merely|simply)\b|\bor\s+not\b|\bif\s+not\b", re.IGNORECASE)
 
 # "May" is a month unless it opens the sentence without a date after it ("May 2024" is a date)
-_HEDGE_WORDS = re.compile(
+_HEDGE_WORDS: Final = re.compile(
     r"\b(?:likely|unlikely|probably|possibly|perhaps|might|could|maybe|presumably|apparently|"
     r"seems?\s+to|appears?\s+to)\b|(?<!,\s)\bpotentially\b", re.IGNORECASE)
-_MAY = re.compile(r"\bmay\b|^May\b(?!\s+\d)")  # case-sensitive
-_HEDGED = Cue(re.compile(rf"{_HEDGE_WORDS.pattern}|(?-i:{_MAY.pattern})", re.IGNORECASE), """likely unlikely probably possibly perhaps might could maybe presumably apparently seem seems appear appears
+_MAY: Final = re.compile(r"\bmay\b|^May\b(?!\s+\d)")  # case-sensitive
+_HEDGED: Final = Cue(re.compile(rf"{_HEDGE_WORDS.pattern}|(?-i:{_MAY.pattern})", re.IGNORECASE), """likely unlikely probably possibly perhaps might could maybe presumably apparently seem seems appear appears
       potentially may""".split())
-_PRESCRIPTIVE = Cue(re.compile(
+_PRESCRIPTIVE: Final = Cue(re.compile(
     r"\b(?:needs?\s+to|need\s+to|should|must|ought\s+to|has\s+to|have\s+to|is\s+required\s+to|"
     r"are\s+required\s+to|will\s+need\s+to|would\s+need\s+to)\b", re.IGNORECASE
 ), "need needs should must ought has have required".split())
-_ANTICIPATED = Cue(re.compile(
+_ANTICIPATED: Final = Cue(re.compile(
     r"\b(?:will|won['’]t|shall|(?:is|are|was|were)\s+(?:not\s+)?(?:expected|scheduled|set|poised|due|slated)\s+to|"
     r"expects?|plans?\s+to|planning\s+to|aims?\s+to|aiming\s+to|intends?\s+to|is\s+going\s+to|are\s+going\s+to|"
     r"anticipates?|forecasts?\s+to)\b", re.IGNORECASE
@@ -57,12 +60,12 @@ _ANTICIPATED = Cue(re.compile(
       intend intends going anticipate anticipates forecast forecasts""".split())
 
 
-_SUBORDINATE_RUN = Caseless(_SUBORDINATE.pattern)
-_NEGATION_RUN = Caseless(_NEGATION.pattern)
-_NOT_NEGATION_RUN = Caseless(_NOT_NEGATION)
-_HEDGE_WORDS_RUN = Caseless(_HEDGE_WORDS)
-_PRESCRIPTIVE_RUN = Caseless(_PRESCRIPTIVE.pattern)
-_ANTICIPATED_RUN = Caseless(_ANTICIPATED.pattern)
+_SUBORDINATE_RUN: Final = Caseless(_SUBORDINATE.pattern)
+_NEGATION_RUN: Final = Caseless(_NEGATION.pattern)
+_NOT_NEGATION_RUN: Final = Caseless(_NOT_NEGATION)
+_HEDGE_WORDS_RUN: Final = Caseless(_HEDGE_WORDS)
+_PRESCRIPTIVE_RUN: Final = Caseless(_PRESCRIPTIVE.pattern)
+_ANTICIPATED_RUN: Final = Caseless(_ANTICIPATED.pattern)
 
 
 def _blanked(text: str, spans: list[tuple[int, int]]) -> str:

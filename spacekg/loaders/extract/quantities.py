@@ -74,7 +74,7 @@ from calendar import monthrange
 from decimal import Decimal
 from functools import lru_cache
 from importlib import resources
-from typing import Literal, cast
+from typing import Final, Literal, cast
 
 from spacekg.loaders.extract.cues import Cue, sentence_words
 from spacekg.model import Quantity, QuantityKind
@@ -83,14 +83,14 @@ __all__ = ["extract_quantities", "parse_figure"]
 
 # --------------------------------------------------------------------------- lexicon
 
-_ONES = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9}
-_SMALL = {"zero": 0, **_ONES, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14,
-          "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19}
-_TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80,
-         "ninety": 90}
-_WORD_VALUES = {k: Decimal(v) for k, v in {**_SMALL, **_TENS}.items()}
+_ONES: Final = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9}
+_SMALL: Final = {"zero": 0, **_ONES, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14,
+                 "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19}
+_TENS: Final = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80,
+                "ninety": 90}
+_WORD_VALUES: Final = {k: Decimal(v) for k, v in {**_SMALL, **_TENS}.items()}
 # Scales that close a chunk ("two billion", "1 lakh crore"); hundred and dozen multiply in place.
-_BIG_SCALES: dict[str, Decimal] = {k: Decimal(v) for k, v in {
+_BIG_SCALES: Final[dict[str, Decimal]] = {k: Decimal(v) for k, v in {
     "thousand": 10**3, "million": 10**6, "billion": 10**9, "trillion": 10**12,
     "lakh": 10**5, "lakhs": 10**5, "lac": 10**5, "lacs": 10**5, "crore": 10**7, "crores": 10**7,
     "k": 10**3, "m": 10**6, "mn": 10**6, "mln": 10**6, "b": 10**9, "bn": 10**9, "bln": 10**9,
@@ -122,12 +122,12 @@ def _alt(words) -> str:
     return build(trie)
 
 
-_BASIC = _alt(list(_SMALL) + list(_TENS))
-_NW = rf"(?:{_BASIC})(?:-(?:{_alt(_ONES)}))?"  # "two", "twenty-five"
-_SCALE_W = r"(?:hundred|thousand|million|billion|trillion|lakhs?|lacs?|crores?|dozen)"
+_BASIC: Final = _alt(list(_SMALL) + list(_TENS))
+_NW: Final = rf"(?:{_BASIC})(?:-(?:{_alt(_ONES)}))?"  # "two", "twenty-five"
+_SCALE_W: Final = r"(?:hundred|thousand|million|billion|trillion|lakhs?|lacs?|crores?|dozen)"
 
 # A number written in words. "a"/"an"/"half a" only count in front of a scale word.
-_WORDNUM = rf"""(?i:
+_WORDNUM: Final = rf"""(?i:
     \b
     (?: half[ ]+an?(?=[\s-]+{_SCALE_W}\b)              # half a billion
       | an?(?=[\s-]+{_SCALE_W}\b)                      # a trillion, a dozen
@@ -139,31 +139,31 @@ _WORDNUM = rf"""(?i:
     \b)"""
 
 # A number written in figures: 40, 97.9, 2,500, 13,416, Indian grouping 1,50,000.
-_DIGITS = r"""(?:\d{1,3}(?:,\d{2})*(?:,\d{3})+|\d+)(?:\.\d+)?(?!\d)(?!\.\d)(?!,\d{3})"""
+_DIGITS: Final = r"""(?:\d{1,3}(?:,\d{2})*(?:,\d{3})+|\d+)(?:\.\d+)?(?!\d)(?!\.\d)(?!,\d{3})"""
 # Scale words after figures ("7 billion", "7bn", "1 lakh crore", "$7-billion").
-_DSCALES = r"""(?:[\s-]*(?i:thousand|million|billion|trillion|lakhs?|lacs?|crores?|bn|bln|mn|mln|tn|trn)\b)+"""
+_DSCALES: Final = r"""(?:[\s-]*(?i:thousand|million|billion|trillion|lakhs?|lacs?|crores?|bn|bln|mn|mln|tn|trn)\b)+"""
 # A glued one-letter scale, only after a currency sign: "$1.5B", "£2.1m", "$500K".
-_LETTER_SCALE = r"(?:[mMbBkKT](?![A-Za-z0-9]))"
-_NUM = rf"(?:{_DIGITS}(?:{_DSCALES})?|{_WORDNUM})"
+_LETTER_SCALE: Final = r"(?:[mMbBkKT](?![A-Za-z0-9]))"
+_NUM: Final = rf"(?:{_DIGITS}(?:{_DSCALES})?|{_WORDNUM})"
 # Between the two figures of a range or an alternative.
-_SEP = r"(?:\s*[-–—]\s*|\s+(?:to|and|or)\s+)"
-_NOT_GLUED = r"(?<![\w.,$€£¥₹₩₽₪/:#])(?<![A-Za-z]-)"  # a figure starts a token: not "H3", "Chandrayaan-3"
+_SEP: Final = r"(?:\s*[-–—]\s*|\s+(?:to|and|or)\s+)"
+_NOT_GLUED: Final = r"(?<![\w.,$€£¥₹₩₽₪/:#])(?<![A-Za-z]-)"  # a figure starts a token: not "H3", "Chandrayaan-3"
 
-_UNIT_CODES = {"second": "SEC", "minute": "MIN", "hour": "HUR", "day": "DAY", "week": "WEE",
-               "month": "MON", "quarter": "QAN", "year": "ANN", "decade": "DEC"}
-_UNIT = r"(?:second|minute|hour|day|week|month|quarter|year|decade)"
-_ADVERB_UNIT = {"hourly": "hour", "daily": "day", "weekly": "week", "monthly": "month", "quarterly": "quarter",
-                "yearly": "year", "annually": "year"}
+_UNIT_CODES: Final = {"second": "SEC", "minute": "MIN", "hour": "HUR", "day": "DAY", "week": "WEE",
+                      "month": "MON", "quarter": "QAN", "year": "ANN", "decade": "DEC"}
+_UNIT: Final = r"(?:second|minute|hour|day|week|month|quarter|year|decade)"
+_ADVERB_UNIT: Final = {"hourly": "hour", "daily": "day", "weekly": "week", "monthly": "month", "quarterly": "quarter",
+                       "yearly": "year", "annually": "year"}
 
-_MONTHS = {m: i for i, m in enumerate(
+_MONTHS: Final = {m: i for i, m in enumerate(
     ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
      "November", "December"], start=1)}
-_MONTH_ABBR = {"Jan": 1, "Feb": 2, "Mar": 3, "Apr": 4, "Jun": 6, "Jul": 7, "Aug": 8, "Sep": 9, "Sept": 9,
-               "Oct": 10, "Nov": 11, "Dec": 12}
+_MONTH_ABBR: Final = {"Jan": 1, "Feb": 2, "Mar": 3, "Apr": 4, "Jun": 6, "Jul": 7, "Aug": 8, "Sep": 9, "Sept": 9,
+                      "Oct": 10, "Nov": 11, "Dec": 12}
 # Month names that are also ordinary words or first names: they need a preposition in front.
-_AMBIGUOUS_MONTHS = {"May", "March", "April", "June", "August"}
-_MONTH_RE = rf"(?:(?:{_alt(_MONTHS)})\b|(?:{_alt(_MONTH_ABBR)})(?:\.|(?=\s+\d)))"
-_YEAR4 = r"(?:19\d\d|20\d\d|2100)"
+_AMBIGUOUS_MONTHS: Final = {"May", "March", "April", "June", "August"}
+_MONTH_RE: Final = rf"(?:(?:{_alt(_MONTHS)})\b|(?:{_alt(_MONTH_ABBR)})(?:\.|(?=\s+\d)))"
+_YEAR4: Final = r"(?:19\d\d|20\d\d|2100)"
 
 # --------------------------------------------------------------------------- currencies
 
@@ -186,22 +186,23 @@ def _load_currencies() -> dict[str, list[tuple[str, str]]]:
     return by_kind
 
 
-_CURRENCIES = _load_currencies()
-_PREFIX_CODE = {" ".join(s.split()): c for s, c in _CURRENCIES["prefix"] + _CURRENCIES["code"]}
-_SUFFIX_CODE = {" ".join(s.split()): c for s, c in _CURRENCIES["code"]}
+_CURRENCIES: Final = _load_currencies()
+_PREFIX_CODE: Final = {" ".join(s.split()): c for s, c in _CURRENCIES["prefix"] + _CURRENCIES["code"]}
+_SUFFIX_CODE: Final = {" ".join(s.split()): c for s, c in _CURRENCIES["code"]}
 _SUFFIX_CODE.update({" ".join(s.casefold().split()): c for s, c in _CURRENCIES["suffix"] + _CURRENCIES["guarded"]})
-_GUARDED = {s.casefold() for s, _ in _CURRENCIES["guarded"]}
+_GUARDED: Final = {s.casefold() for s, _ in _CURRENCIES["guarded"]}
 _PREFIX_CODE.update({s: c for s, c in _CURRENCIES["guarded-prefix"]})
-_GUARDED_PREFIX = {s for s, _ in _CURRENCIES["guarded-prefix"]}
-_CUR_PRE = f"(?:{_alt(s for s, _ in _CURRENCIES['prefix'] + _CURRENCIES['code'] + _CURRENCIES['guarded-prefix'])})"
-_CUR_SUF = (f"(?:{_alt(s for s, _ in _CURRENCIES['code'])}"
-            f"|(?i:{_alt(s for s, _ in _CURRENCIES['suffix'] + _CURRENCIES['guarded'])}))")
+_GUARDED_PREFIX: Final = {s for s, _ in _CURRENCIES["guarded-prefix"]}
+_CUR_PRE: Final = (
+    f"(?:{_alt(s for s, _ in _CURRENCIES['prefix'] + _CURRENCIES['code'] + _CURRENCIES['guarded-prefix'])})")
+_CUR_SUF: Final = (f"(?:{_alt(s for s, _ in _CURRENCIES['code'])}"
+                   f"|(?i:{_alt(s for s, _ in _CURRENCIES['suffix'] + _CURRENCIES['guarded'])}))")
 
 # --------------------------------------------------------------------------- patterns
 
-_X = re.VERBOSE
+_X: Final = re.VERBOSE
 
-_FISCAL_RE = re.compile(rf"""
+_FISCAL_RE: Final = re.compile(rf"""
     (?<![\w$€£¥₹])
     (?: (?:J?FY)\s?['’]?(?P<a>\d{{4}}|\d{{2}})(?:[-–/](?P<a2>\d{{4}}|\d{{2}}))?   # FY2026, FY 26, FY2025-26
       | (?i:fiscal)(?:\s+(?i:year))?\s+(?P<b>{_YEAR4})(?:[-–/](?P<b2>\d{{4}}|\d{{2}}))?   # fiscal (year) 2026
@@ -211,7 +212,7 @@ _FISCAL_RE = re.compile(rf"""
     (?![\w%])
 """, _X)
 
-_MONEY_PRE_RE = re.compile(rf"""
+_MONEY_PRE_RE: Final = re.compile(rf"""
     (?<![\w$€£¥₹₩₽₪])
     (?P<c1>{_CUR_PRE})\s?                                         # $, US$, EUR, Rs., ₹
     (?P<n1>{_DIGITS})(?:(?P<l1>{_LETTER_SCALE})|(?P<s1>{_DSCALES}))?   # 7 billion, 1.5B, 2.1m
@@ -222,7 +223,7 @@ _MONEY_PRE_RE = re.compile(rf"""
     (?!\w)
 """, _X)
 
-_MONEY_SUF_RE = re.compile(rf"""
+_MONEY_SUF_RE: Final = re.compile(rf"""
     {_NOT_GLUED}
     (?P<n1>{_NUM})                                                # 7 billion, a trillion, 2,500 crore
     (?: (?:[\s-]+(?P<c1>{_CUR_SUF})(?!\w))?                      # its own currency: "X yen or Y dollars"
@@ -230,7 +231,7 @@ _MONEY_SUF_RE = re.compile(rf"""
     [\s-]+(?P<cur>{_CUR_SUF})(?!\w)                               # yen, dollars, Canadian dollars, EUR
 """, _X)
 
-_PERCENT_RE = re.compile(rf"""
+_PERCENT_RE: Final = re.compile(rf"""
     {_NOT_GLUED}
     (?P<n1>{_DIGITS}|{_WORDNUM})
     (?:\s*(?:%|(?i:percentage\s+points?|per\s?cent)\b))?           # 2% to 3%
@@ -238,7 +239,7 @@ _PERCENT_RE = re.compile(rf"""
     \s*(?P<unit>%|(?i:percentage\s+points?|per\s?cent|pct)\b)      # %, percent, per cent, percentage points
 """, _X)
 
-_FREQUENCY_RE = re.compile(rf"""(?i:
+_FREQUENCY_RE: Final = re.compile(rf"""(?i:
     \b(?P<cnt>once|twice|thrice|(?:{_DIGITS}|{_WORDNUM})\s+times)\s+
     (?: (?:a|an|per|each)\s+(?P<u1>{_UNIT})\b                     # twice a year
       | every\s+(?:(?P<n>{_DIGITS}|{_WORDNUM}|other)\s+)?(?P<u2>{_UNIT})s?\b   # once every 10 minutes
@@ -246,7 +247,7 @@ _FREQUENCY_RE = re.compile(rf"""(?i:
   | \bevery\s+(?P<n3>{_DIGITS}|{_WORDNUM})\s+(?P<u3>{_UNIT})s?\b    # every 90 minutes
 )""", _X)
 
-_MULTIPLIER_RE = re.compile(rf"""(?i:
+_MULTIPLIER_RE: Final = re.compile(rf"""(?i:
     {_NOT_GLUED}(?P<n1>{_DIGITS}|{_WORDNUM})
         (?:(?P<sep>{_SEP})(?P<n2>{_DIGITS}|{_WORDNUM}))?[\s-]+times\b     # three times, 2-3 times
   | \b(?P<verb>doubl|tripl|quadrupl|quintupl)(?P<suffix>ed|es|ing|e)\b    # doubled, triple
@@ -256,7 +257,7 @@ _MULTIPLIER_RE = re.compile(rf"""(?i:
   | \bfactor\s+of\s+(?P<factor>{_DIGITS}|{_WORDNUM})                      # by a factor of three
 )""", _X)
 
-_DATE_RE = re.compile(rf"""
+_DATE_RE: Final = re.compile(rf"""
     (?P<iso>\b{_YEAR4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01])\b)      # 2025-03-03
   | \b(?P<d1>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<m1>{_MONTH_RE})   # 3 March 2025
         (?:,?\s+(?P<y1>{_YEAR4})(?!\d))?
@@ -265,20 +266,20 @@ _DATE_RE = re.compile(rf"""
           | (?:\s+of)?,?\s+(?P<y3>{_YEAR4})(?!\d) )?                   # July 2025, July of 2025
 """, _X)
 
-_DURATION_RE = re.compile(rf"""
+_DURATION_RE: Final = re.compile(rf"""
     {_NOT_GLUED}
     (?P<n1>{_DIGITS}|{_WORDNUM})(?:(?P<sep>{_SEP})(?P<n2>{_DIGITS}|{_WORDNUM}))?
     (?:\s+|-)(?P<unit>(?i:{_UNIT}))s?(?!\w)                       # ten years, two-year, 18 months
 """, _X)
 
-_YEAR_RE = re.compile(rf"""
+_YEAR_RE: Final = re.compile(rf"""
     (?<![\w.,$€£¥₹/:#])(?<!\d[-–])
     (?P<n1>{_YEAR4})
     (?:(?P<sep>\s*[-–—]\s*|\s+(?:to|and|or|through|until)\s+)(?P<n2>{_YEAR4}))?   # 2025–2030
     (?![\w%]|[.,]\d|\s*%)
 """, _X)
 
-_COUNT_RE = re.compile(rf"""
+_COUNT_RE: Final = re.compile(rf"""
     {_NOT_GLUED}
     (?P<n1>{_NUM})
     (?:(?P<sep>\s*[-–]\s*|\s+(?:to|or)\s+)(?P<n2>{_NUM}))?          # 10–20 satellites, two or three
@@ -286,76 +287,80 @@ _COUNT_RE = re.compile(rf"""
 """, _X)
 
 # The words every match of a pass holds (see cues.py): a sentence without them skips the pass.
-_PERCENT = Cue(_PERCENT_RE, (), ["%", "cent", "pct"])  # %, percent, per cent, percentage points, pct
-_FREQUENCY = Cue(_FREQUENCY_RE, ["once", "twice", "thrice", "times", "every"])
-_DURATION = Cue(_DURATION_RE, [u + s for u in _UNIT_CODES for s in ("", "s")])  # ten years, two-year
+_PERCENT: Final = Cue(_PERCENT_RE, (), ["%", "cent", "pct"])  # %, percent, per cent, percentage points, pct
+_FREQUENCY: Final = Cue(_FREQUENCY_RE, ["once", "twice", "thrice", "times", "every"])
+_DURATION: Final = Cue(_DURATION_RE, [u + s for u in _UNIT_CODES for s in ("", "s")])  # ten years, two-year
 # The words a multiplier can start at ("doubled", "twofold", "twice as", "a factor of"): the
 # multiplier pass's anchors (`_anchors`) besides the numbers.
-_MULTIPLIER_WORDS = [*(stem + end for stem in ("doubl", "tripl", "quadrupl", "quintupl") for end in ("e", "es", "ed", "ing")),
-                     *(w + "fold" for w in [*_SMALL, *_TENS, "hundred"]), "twice", "factor"]
+_MULTIPLIER_WORDS: Final = [*(stem + end for stem in ("doubl", "tripl", "quadrupl", "quintupl") for end in ("e", "es", "ed", "ing")),
+                            *(w + "fold" for w in [*_SMALL, *_TENS, "hundred"]), "twice", "factor"]
 # every multiplier holds one of them, or "times" ("three times"), "fold" ("10-fold"), "x"/"×" ("2x")
-_MULTIPLIER = Cue(_MULTIPLIER_RE, ["times", "fold", "x", *_MULTIPLIER_WORDS], ["×"])
+_MULTIPLIER: Final = Cue(_MULTIPLIER_RE, ["times", "fold", "x", *_MULTIPLIER_WORDS], ["×"])
 # every amount it finds ends with a currency written after it: that word's last word
-_MONEY_SUFFIX = Cue(_MONEY_SUF_RE, [s.split()[-1] for kind in ("code", "suffix", "guarded") for s, _ in _CURRENCIES[kind]])
+_MONEY_SUFFIX: Final = Cue(_MONEY_SUF_RE, [s.split()[-1] for kind in ("code", "suffix", "guarded") for s, _ in _CURRENCIES[kind]])
 
 # Bounds and qualifiers written just before a figure (read backwards from its start).
-_MIN_WORDS = ["over", "more than", "at least", "topped", "tops", "topping", "exceeding", "exceeded", "exceeds",
-              "in excess of", "upwards of", "upward of", "above", "greater than", "no less than", "not less than",
-              "a minimum of", "north of", "beyond", "surpassing", "surpassed"]
-_MAX_WORDS = ["under", "up to", "less than", "no more than", "not more than", "below", "fewer than", "at most",
-              "a maximum of", "as much as", "as many as", "as high as", "capped at", "within"]
-_TIME_MAX_WORDS = ["by", "before", "until", "till", "through", "no later than"]
-_TIME_MIN_WORDS = ["since", "after", "no earlier than"]
-_QUALIFIERS = ["about", "almost", "roughly", "around", "nearly", "approximately", "approx.", "some", "an estimated",
-               "estimated", "close to", "circa", "just", "well"]
-_TIME_QUALIFIERS = ["late", "early", "mid", "last", "next", "this", "the end of", "end of", "the beginning of",
-                    "the start of", "the middle of", "summer", "winter", "spring", "autumn", "fall"]
-_ROLE = {**{w: "min" for w in _MIN_WORDS}, **{w: "max" for w in _MAX_WORDS},
-         **{w: "tmax" for w in _TIME_MAX_WORDS}, **{w: "tmin" for w in _TIME_MIN_WORDS},
-         **{w: "q" for w in _QUALIFIERS}, **{w: "tq" for w in _TIME_QUALIFIERS}}
-_CHANGE_VERBS = frozenset("""rose rise rises rising risen increase increased increases increasing grew grow grows
+_MIN_WORDS: Final = ["over", "more than", "at least", "topped", "tops", "topping", "exceeding", "exceeded", "exceeds",
+                     "in excess of", "upwards of", "upward of", "above", "greater than", "no less than",
+                     "not less than", "a minimum of", "north of", "beyond", "surpassing", "surpassed"]
+_MAX_WORDS: Final = ["under", "up to", "less than", "no more than", "not more than", "below", "fewer than", "at most",
+                     "a maximum of", "as much as", "as many as", "as high as", "capped at", "within"]
+_TIME_MAX_WORDS: Final = ["by", "before", "until", "till", "through", "no later than"]
+_TIME_MIN_WORDS: Final = ["since", "after", "no earlier than"]
+_QUALIFIERS: Final = [
+    "about", "almost", "roughly", "around", "nearly", "approximately", "approx.", "some", "an estimated",
+    "estimated", "close to", "circa", "just", "well"]
+_TIME_QUALIFIERS: Final = ["late", "early", "mid", "last", "next", "this", "the end of", "end of", "the beginning of",
+                           "the start of", "the middle of", "summer", "winter", "spring", "autumn", "fall"]
+_ROLE: Final = {**{w: "min" for w in _MIN_WORDS}, **{w: "max" for w in _MAX_WORDS},
+                **{w: "tmax" for w in _TIME_MAX_WORDS}, **{w: "tmin" for w in _TIME_MIN_WORDS},
+                **{w: "q" for w in _QUALIFIERS}, **{w: "tq" for w in _TIME_QUALIFIERS}}
+_CHANGE_VERBS: Final = frozenset("""rose rise rises rising risen increase increased increases increasing grew grow grows
     growing grown jumped jump jumps jumping climbed climb climbs climbing fell fall falls falling fallen dropped drop
     drops dropping declined decline declines declining cut cuts cutting raised raise raises raising boosted boost
     boosts boosting expanded expand expands shrank shrink shrinks shrunk slashed slash reduced reduce reduces went
     goes soared soar surged surge plunged plunge up down moved move""".split())
-_ROLE_LAST = frozenset(w.split()[-1] for w in _ROLE)
+_ROLE_LAST: Final = frozenset(w.split()[-1] for w in _ROLE)
 # The lengths (two words or more, longest first) of the phrases that end in a word: `_chain` joins
 # only those ("to" → 3, 2 for "no more than"… "up to"; "about" → none, so it is read alone).
-_ROLE_ENDS: dict[str, tuple[int, ...]] = {
+_ROLE_ENDS: Final[dict[str, tuple[int, ...]]] = {
     last: tuple(sorted({len(w.split()) for w in _ROLE if w.split()[-1] == last and " " in w}, reverse=True))
     for last in _ROLE_LAST}
-_OPENERS = "([{\"'“‘—–"
-_LOOKBACK = 48  # characters read backwards for bound and qualifier words
+_OPENERS: Final = "([{\"'“‘—–"
+_LOOKBACK: Final = 48  # characters read backwards for bound and qualifier words
 
 # Restating one amount in another currency: "X, or Y", "X (Y", "X (about Y", "X, i.e. Y".
-_RESTATE_GAP_RE = re.compile(r"""(?i)
+_RESTATE_GAP_RE: Final = re.compile(r"""(?i)
     \s*,?\s*
     (?P<marker>\(|\[|—|–|/|or|i\.e\.,?|that\s+is,?|(?:the\s+)?equivalent\s+(?:to|of)|equal\s+to|which\s+is)
     \s*$""", _X)
-_LIST_GAP_RE = re.compile(r"\s*(?:,|/|or)\s*$")
-_COMMA_GAP_RE = re.compile(r"\s*,\s*$")
-_RESTATE_QUALIFIERS = {"about", "roughly", "approximately", "around", "nearly", "some", "almost", "close to", "circa",
-                       "approx."}
+_LIST_GAP_RE: Final = re.compile(r"\s*(?:,|/|or)\s*$")
+_COMMA_GAP_RE: Final = re.compile(r"\s*,\s*$")
+_RESTATE_QUALIFIERS: Final = {
+    "about", "roughly", "approximately", "around", "nearly", "some", "almost", "close to", "circa",
+    "approx."}
 
 # What may follow a guarded currency word if it is a currency: not "won the", "won by", "pounds of thrust".
-_GUARD_FOLLOW_RE = re.compile(r"""(?i)\s+(?:the|a|an|its|their|his|her|our|this|that|these|those|by|over|out|
+_GUARD_FOLLOW_RE: Final = re.compile(r"""(?i)\s+(?:the|a|an|its|their|his|her|our|this|that|these|those|by|over|out|
     against|approval|support|praise|of\s+(?:thrust|payload|force|cargo|fuel|weight|propellant|mass)|thrust|
     per\s+(?:square|cubic)|force)\b""", _X)
-_YEAR_ONLY_RE = re.compile(_YEAR4)
-_OWN_PERCENT_RE = re.compile(r"\s*(?:%|(?i:per))")
-_NOT_PREFIX_DOUBLE_RE = re.compile(r"(?i)\s+(?:as|down|up)\b|-")
-_BARE_DOUBLE_NEXT = {"or", "and", "the", "its", "their", "his", "her", "our", "this", "that", "these", "those", "in",
-                     "by", "over", "within", "from", "to", "again", "every", "each", "next", "between", "before",
-                     "after", "if", "when", "once", "twice", "during", "until", "by"}
-_BARE_DOUBLE_PREV = {"to", "will", "would", "could", "can", "may", "might", "should", "must", "shall", "probably",
-                     "likely", "almost", "nearly", "more", "than", "or", "and", "roughly", "about", "could"}
-_NEXT_WORD_RE = re.compile(r"\s*([A-Za-z]+|[,.;:)!?]|$)")
+_YEAR_ONLY_RE: Final = re.compile(_YEAR4)
+_OWN_PERCENT_RE: Final = re.compile(r"\s*(?:%|(?i:per))")
+_NOT_PREFIX_DOUBLE_RE: Final = re.compile(r"(?i)\s+(?:as|down|up)\b|-")
+_BARE_DOUBLE_NEXT: Final = {
+    "or", "and", "the", "its", "their", "his", "her", "our", "this", "that", "these", "those", "in",
+    "by", "over", "within", "from", "to", "again", "every", "each", "next", "between", "before",
+    "after", "if", "when", "once", "twice", "during", "until", "by"}
+_BARE_DOUBLE_PREV: Final = {
+    "to", "will", "would", "could", "can", "may", "might", "should", "must", "shall", "probably",
+    "likely", "almost", "nearly", "more", "than", "or", "and", "roughly", "about", "could"}
+_NEXT_WORD_RE: Final = re.compile(r"\s*([A-Za-z]+|[,.;:)!?]|$)")
 
 # A noun phrase after a count: modifiers, then the head noun.
-_WORD_RE = re.compile(r"\s+([A-Za-z][A-Za-z.'’-]*[A-Za-z]|[A-Za-z])")
-_PRONOUN_ONE = {"no", "any", "every", "each", "the", "this", "that", "which"}
-_PER_UNIT_RE = re.compile(rf"(?i)\s+(?:a|an|per|each)\s+(?P<u>{_UNIT})\b")
-_STOP = set("""a an the of or and but nor to in on at for with by from into onto over under about after before
+_WORD_RE: Final = re.compile(r"\s+([A-Za-z][A-Za-z.'’-]*[A-Za-z]|[A-Za-z])")
+_PRONOUN_ONE: Final = {"no", "any", "every", "each", "the", "this", "that", "which"}
+_PER_UNIT_RE: Final = re.compile(rf"(?i)\s+(?:a|an|per|each)\s+(?P<u>{_UNIT})\b")
+_STOP: Final = set("""a an the of or and but nor to in on at for with by from into onto over under about after before
     since until as than that which who whom whose this these those it its their his her our your my is are was were be
     been being am has have had will would can could may might shall should must do does did not no so if then also
     still now later ago earlier out up down off per via against among between through during without within like
@@ -365,19 +370,21 @@ _STOP = set("""a an the of or and but nor to in on at for with by from into onto
     some several many much few one two three four five six seven eight nine ten hundred thousand million billion
     trillion dozen or""".split())
 # Units of measure are not counted things: "30 tonnes" is a mass, which no QuantityKind holds yet.
-_MEASURES = set("""kg kgs kilogram kilograms kilo kilos g gram grams t tonne tonnes ton tons lb lbs pound pounds ounces
+_MEASURES: Final = set(
+    """kg kgs kilogram kilograms kilo kilos g gram grams t tonne tonnes ton tons lb lbs pound pounds ounces
     km kms kilometer kilometers kilometre kilometres m meter meters metre metres cm mm nm mile miles ft feet foot
     inch inches yards au ly kph mph knots hz khz mhz ghz thz w kw mw gw watt watts kilowatts megawatts gigawatts
     kwh mwh gwh wh v kv volts amps bits bytes kb mb gb tb pb kbps mbps gbps tbps pixels degrees""".split())
-_IRREGULAR_PLURALS = {"people", "personnel", "staff", "aircraft", "spacecraft", "crew", "data", "media", "criteria",
-                      "series", "species", "men", "women", "children", "police", "troops", "feet"}
+_IRREGULAR_PLURALS: Final = {
+    "people", "personnel", "staff", "aircraft", "spacecraft", "crew", "data", "media", "criteria",
+    "series", "species", "men", "women", "children", "police", "troops", "feet"}
 
 # Capitalised words that may stand right before a figure without making it part of a name.
-_CAP_OK = set(_STOP) | {w.split()[0] for w in _ROLE} | {m.casefold() for m in _MONTHS} | {
+_CAP_OK: Final = set(_STOP) | {w.split()[0] for w in _ROLE} | {m.casefold() for m in _MONTHS} | {
     m.casefold() for m in _MONTH_ABBR} | {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday",
-                                          "sunday", "q1", "q2", "q3", "q4", "h1", "h2", "fy", "only", "nearly",
-                                          "approximately", "roughly", "almost", "today", "yet"}
-_HYPHEN_PREFIXES = {"mid", "pre", "post", "early", "late"}
+                                                 "sunday", "q1", "q2", "q3", "q4", "h1", "h2", "fy", "only", "nearly",
+                                                 "approximately", "roughly", "almost", "today", "yet"}
+_HYPHEN_PREFIXES: Final = {"mid", "pre", "post", "early", "late"}
 
 
 # --------------------------------------------------------------------------- figures
@@ -393,7 +400,7 @@ def parse_figure(text: str) -> Decimal | None:
     return parsed[0] if parsed else None
 
 
-_FIGURE_TOKEN = re.compile(r"\d[\d,]*(?:\.\d+)?|[A-Za-z]+")
+_FIGURE_TOKEN: Final = re.compile(r"\d[\d,]*(?:\.\d+)?|[A-Za-z]+")
 
 
 @lru_cache(maxsize=4096)
@@ -872,7 +879,7 @@ def _frequency(text: str, starts: list[int]):
                       unit_text=unit_text, bound=bound, qualifier=qualifier)]
 
 
-_VERB_VALUES = {"doubl": 2, "tripl": 3, "quadrupl": 4, "quintupl": 5}
+_VERB_VALUES: Final = {"doubl": 2, "tripl": 3, "quadrupl": 4, "quintupl": 5}
 
 
 def _multiplier(text: str, starts: list[int]):
@@ -1017,7 +1024,7 @@ def _count(text: str, starts: list[int]):
 # sentence without such a word or a figure costs one set intersection and one `search`.
 
 _FIG, _FY, _MON, _MULT, _FREQ, _SCALE = 1, 2, 4, 8, 16, 32
-_WORD_ANCHORS: dict[str, int] = {}
+_WORD_ANCHORS: Final[dict[str, int]] = {}
 
 
 def _flag(words, flag: int) -> None:
@@ -1032,26 +1039,27 @@ _flag(_MULTIPLIER_WORDS, _MULT)
 _flag(["once", "twice", "thrice", "every"], _FREQ)
 _flag(["hundred", "thousand", "million", "billion", "trillion", "lakh", "lakhs", "lac", "lacs", "crore", "crores",
        "dozen"], _SCALE)
-_ANCHOR_WORDS = frozenset(_WORD_ANCHORS)
+_ANCHOR_WORDS: Final = frozenset(_WORD_ANCHORS)
 # Each anchor word's position lists (of `_FIG`, `_FY`, `_MON`, `_MULT`, `_FREQ`), read once per word.
-_WORD_LISTS = {w: tuple(f for f in (_FIG, _FY, _MON, _MULT, _FREQ) if flags & f) for w, flags in _WORD_ANCHORS.items()}
-_SIGNS = "$€£¥₹₩₽₪₺₦₫"
-_QUICK_RE = re.compile(rf"[\d{_SIGNS}]")
+_WORD_LISTS: Final = {
+    w: tuple(f for f in (_FIG, _FY, _MON, _MULT, _FREQ) if flags & f) for w, flags in _WORD_ANCHORS.items()}
+_SIGNS: Final = "$€£¥₹₩₽₪₺₦₫"
+_QUICK_RE: Final = re.compile(rf"[\d{_SIGNS}]")
 # A run of digits not glued to a "," or "." before it (not the "000" of "1,000" nor the "5" of "2.5");
 # written to start with `\d` so that `re` skips to each digit in C before testing what stands before it.
-_DIGIT_RUN_RE = re.compile(r"\d(?<![,.\d]\d)\d*")
-_SIGN_RE = re.compile(rf"[{_SIGNS}]")
-_PREFIXES = _CURRENCIES["prefix"] + _CURRENCIES["code"] + _CURRENCIES["guarded-prefix"]
+_DIGIT_RUN_RE: Final = re.compile(r"\d(?<![,.\d]\d)\d*")
+_SIGN_RE: Final = re.compile(rf"[{_SIGNS}]")
+_PREFIXES: Final = _CURRENCIES["prefix"] + _CURRENCIES["code"] + _CURRENCIES["guarded-prefix"]
 # What may stand glued before a sign ("US" of "US$", "U.S." of "U.S.$", "US " of "US $").
-_SIGN_LEADS = sorted({s[:i] for s, _ in _PREFIXES for i, ch in enumerate(s) if ch in _SIGNS and i}, key=len)
+_SIGN_LEADS: Final = sorted({s[:i] for s, _ in _PREFIXES for i, ch in enumerate(s) if ch in _SIGNS and i}, key=len)
 # Currency prefixes made of letters only ("EUR", "Rs", "RMB"), by their lowercase form.
-_CUR_BY_LOWER: dict[str, list[str]] = {}
+_CUR_BY_LOWER: Final[dict[str, list[str]]] = {}
 for _surface, _ in _PREFIXES:
     _word = _surface.rstrip(".")
     if _word.isalpha():
         _CUR_BY_LOWER.setdefault(_word.lower(), []).append(_word)
-_CUR_WORDS = frozenset(w for words in _CUR_BY_LOWER.values() for w in words)
-_CUR_LOWER = frozenset(_CUR_BY_LOWER)  # a set, so intersecting walks the sentence's few words, not every code
+_CUR_WORDS: Final = frozenset(w for words in _CUR_BY_LOWER.values() for w in words)
+_CUR_LOWER: Final = frozenset(_CUR_BY_LOWER)  # a set, so intersecting walks the sentence's few words, not every code
 
 
 def _anchors(text: str) -> dict[str, list[int]] | None:
@@ -1129,7 +1137,7 @@ def _by_pass(figures, digits, years, cur, fiscal, months, mult, freq) -> dict[st
     }
 
 
-_TOKEN_RE = re.compile(rf"[A-Za-z]+|\d+|[{_SIGNS}]")
+_TOKEN_RE: Final = re.compile(rf"[A-Za-z]+|\d+|[{_SIGNS}]")
 
 
 def _anchors_by_token(text: str) -> dict[str, list[int]]:
@@ -1184,9 +1192,9 @@ def _matches(rx: re.Pattern, text: str, starts: list[int]):
                 yield m
 
 
-_PASSES = ((_fiscal, "fiscal"), (_money_prefix, "cur"), (_money_suffix, "num"), (_percent, "num"),
-           (_frequency, "freq"), (_multiplier, "mult"), (_date, "date"), (_duration, "num"), (_year, "year"),
-           (_count, "num"))
+_PASSES: Final = ((_fiscal, "fiscal"), (_money_prefix, "cur"), (_money_suffix, "num"), (_percent, "num"),
+                  (_frequency, "freq"), (_multiplier, "mult"), (_date, "date"), (_duration, "num"), (_year, "year"),
+                  (_count, "num"))
 
 
 # --------------------------------------------------------------------------- restatements

@@ -22,7 +22,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from functools import cache, lru_cache
-from typing import cast
+from typing import Final, cast
 
 from spacekg.loaders.extract.cues import Caseless, Cue, sentence_words
 from spacekg.loaders.extract.discovery import Title, title_pattern, titles
@@ -33,34 +33,37 @@ from spacekg.model import ACTOR_CLASSES, Budget, EntityClass, Fact, Mention, Qua
 
 __all__ = ["find_budgets", "find_facts"]
 
-_ORGS = frozenset({EntityClass.ORGANIZATION, EntityClass.GOVERNMENT_BODY, EntityClass.COMPANY})
-_ACTORS = ACTOR_CLASSES
+_ORGS: Final = frozenset({EntityClass.ORGANIZATION, EntityClass.GOVERNMENT_BODY, EntityClass.COMPANY})
+_ACTORS: Final = ACTOR_CLASSES
 
-_MEET = Cue(re.compile(r"(?i)\b(?:met|meets|meeting)(?:\s+with)?\s+|\bheld\s+talks\s+with\s+|\btalks\s+with\s+|"
-                       r"\bhosted\s+|\bsat\s+down\s+with\s+"), "met meets meeting talks hosted sat".split())
-_UNNAMED = re.compile(r"(?i)^\s*(?:officials|counterparts|representatives|delegations?|staff|leaders|officers)\b")
-_FORMER = re.compile(r"(?i)\b(?:former|formerly|previously|ex-|once|until\s+recently|earlier)\b")
-_LEAD_VERB = re.compile(r"(?i)\b(?:leads|led|heads|headed|chairs|chaired|runs|ran|directs|directed)\s+(?:the\s+)?$")
-_ROLE = re.compile(r"(?i)\b(?:a|an|the|as|served|worked|works|joined|member|officer|official)\b")
+_MEET: Final = Cue(re.compile(r"(?i)\b(?:met|meets|meeting)(?:\s+with)?\s+|\bheld\s+talks\s+with\s+|\btalks\s+with\s+|"
+                              r"\bhosted\s+|\bsat\s+down\s+with\s+"), "met meets meeting talks hosted sat".split())
+_UNNAMED: Final = re.compile(
+    r"(?i)^\s*(?:officials|counterparts|representatives|delegations?|staff|leaders|officers)\b")
+_FORMER: Final = re.compile(r"(?i)\b(?:former|formerly|previously|ex-|once|until\s+recently|earlier)\b")
+_LEAD_VERB: Final = re.compile(
+    r"(?i)\b(?:leads|led|heads|headed|chairs|chaired|runs|ran|directs|directed)\s+(?:the\s+)?$")
+_ROLE: Final = re.compile(r"(?i)\b(?:a|an|the|as|served|worked|works|joined|member|officer|official)\b")
 # A clause after a name continues the description of that person when it opens like this.
-_DESCRIBES = re.compile(
+_DESCRIBES: Final = re.compile(
     r"(?i)^(?:who|a|an|the|former|formerly|previously|now|currently|once|also|is|was|has|had|served|worked|"
     r"leads|heads|led|headed|chairs|runs|senior|chief|deputy)\b"
 )
-_BUDGET_WORD = Caseless(re.compile(
+_BUDGET_WORD: Final = Caseless(re.compile(
     r"\b(?:budgets?|appropriations?|appropriated|allocat\w+|earmark\w*|funding|funded|fund\s+of|pledg\w+|"
     r"subscri\w+|spending|spends?|spent|invest(?:s|ed|ing|ment)?|outlays?|set\s+aside|committed|contribut\w+|"
     r"share|raised|raises|raising|received|receives|receive|secured|granted)\b", re.IGNORECASE
 ))
-_NOT_BUDGET = Caseless(re.compile(
+_NOT_BUDGET: Final = Caseless(re.compile(
     r"\b(?:cost|costs|costing|price[sd]?|contract|contracts|worth|valued|valuation|market|acquisition|"
     r"acquired|revenue|sales|deal)\b", re.IGNORECASE
 ))
-_CLAUSE_BREAK = re.compile(r";|,\s+(?:while|whereas|but|and|with)\s+|\s+while\s+|\s+whereas\s+"
-                           r"|\b(?:said|says|argued|argues|noted|notes|added|told\s+\w+)\s+(?:that\s+)?")
+_CLAUSE_BREAK: Final = re.compile(r";|,\s+(?:while|whereas|but|and|with)\s+|\s+while\s+|\s+whereas\s+"
+                                  r"|\b(?:said|says|argued|argues|noted|notes|added|told\s+\w+)\s+(?:that\s+)?")
 # the holder of an allocation is who receives it: "allocation to the SSA", "a budget of $12 million for AfSA"
-_ALLOCATION = re.compile(r"(?i)\b(?:budgets?|allocations?|appropriations?|funding|grants?|allocated|appropriated|"
-                         r"granted|approved|earmarked)\b")
+_ALLOCATION: Final = re.compile(
+    r"(?i)\b(?:budgets?|allocations?|appropriations?|funding|grants?|allocated|appropriated|"
+    r"granted|approved|earmarked)\b")
 
 
 def _is(m: Mention, classes: Iterable[EntityClass]) -> bool:
@@ -79,16 +82,16 @@ def _head_of() -> re.Pattern[str]:
 
 
 # the cues `_from_title` and `_from_description` read around a person, compiled once
-_OF_AFTER = re.compile(r"\s+of\s+(?:the\s+)?")
-_ORG_TITLE_GAP = re.compile(r"(?:['’]s)?\s+(?:[a-z][\w-]*\s+){0,2}")
-_FORMER_BEFORE = re.compile(r"(?i)\b(?:former|ex-)\s*$")
-_SENTENCE_END = re.compile(r"[.;](?:\s|$)")
-_SEGMENT_BREAK = re.compile(r",\s*|\s+and\s+(?=(?:a|an|the|former|previously|now|currently|is|was|has)\b)"
-                            r"|\s+(?=who\s)")
-_OWNED_TITLE = re.compile(r"['’]s?\s+(?:[\w-]+\s+){0,2}?(?P<t>[\w-]+(?:\s+[\w-]+)?)\s*$")
-_SERVED_AT = re.compile(r"(?i)^(?:who\s+)?(?:worked|served)\s+(?:at|with|for|in)\b")
-_STOP = re.compile(r"[.;]")
-_PREPOSITION_END = re.compile(r"(?i)\b(?:at|with|of|on|for|in)\s+(?:the\s+)?$")
+_OF_AFTER: Final = re.compile(r"\s+of\s+(?:the\s+)?")
+_ORG_TITLE_GAP: Final = re.compile(r"(?:['’]s)?\s+(?:[a-z][\w-]*\s+){0,2}")
+_FORMER_BEFORE: Final = re.compile(r"(?i)\b(?:former|ex-)\s*$")
+_SENTENCE_END: Final = re.compile(r"[.;](?:\s|$)")
+_SEGMENT_BREAK: Final = re.compile(r",\s*|\s+and\s+(?=(?:a|an|the|former|previously|now|currently|is|was|has)\b)"
+                                   r"|\s+(?=who\s)")
+_OWNED_TITLE: Final = re.compile(r"['’]s?\s+(?:[\w-]+\s+){0,2}?(?P<t>[\w-]+(?:\s+[\w-]+)?)\s*$")
+_SERVED_AT: Final = re.compile(r"(?i)^(?:who\s+)?(?:worked|served)\s+(?:at|with|for|in)\b")
+_STOP: Final = re.compile(r"[.;]")
+_PREPOSITION_END: Final = re.compile(r"(?i)\b(?:at|with|of|on|for|in)\s+(?:the\s+)?$")
 
 
 @dataclass(frozen=True)
@@ -142,8 +145,8 @@ def find_facts(text: str, mentions: list[Mention], context: RecordContext) -> li
     return list(unique.values())
 
 
-_GAP = re.compile(r"^[^,;:.()]*$")  # no clause punctuation between the verb and its arguments
-_POSSESSIVE_GAP = re.compile(r"['’]s?\s+")  # "Britain's | Ministry of Defence": the possessive between two names
+_GAP: Final = re.compile(r"^[^,;:.()]*$")  # no clause punctuation between the verb and its arguments
+_POSSESSIVE_GAP: Final = re.compile(r"['’]s?\s+")  # "Britain's | Ministry of Defence": the possessive between two names
 
 
 @cache
@@ -359,10 +362,11 @@ def find_budgets(text: str, mentions: list[Mention], quantities: list[Quantity],
     return budgets
 
 
-_PRICE_AFTER = re.compile(r"\s*(?:\w+\s+){0,2}?(?:contracts?|deals?|orders?|market|acquisition|valuation|price|sale)\b",
-                          re.I)
-_PRICE_BEFORE = re.compile(r"(?i)\b(?:cost|costs|costing|worth|valued\s+at|priced\s+at|market\s+of|price\s+of|"
-                           r"contract\s+(?:worth|valued\s+at|of))\s+(?:\w+\s+){0,3}$")
+_PRICE_AFTER: Final = re.compile(
+    r"\s*(?:\w+\s+){0,2}?(?:contracts?|deals?|orders?|market|acquisition|valuation|price|sale)\b",
+    re.I)
+_PRICE_BEFORE: Final = re.compile(r"(?i)\b(?:cost|costs|costing|worth|valued\s+at|priced\s+at|market\s+of|price\s+of|"
+                                  r"contract\s+(?:worth|valued\s+at|of))\s+(?:\w+\s+){0,3}$")
 
 
 def _is_price(text: str, amount: Quantity) -> bool:
@@ -385,12 +389,12 @@ def _fiscal_year(text: str, quantities: list[Quantity]) -> str | None:
     return fiscal[:4] if fiscal else None
 
 
-_HOLDERS = _ACTORS - {EntityClass.PERSON}
+_HOLDERS: Final = _ACTORS - {EntityClass.PERSON}
 # "France (€3.6 billion)", "ESA, at about €7 billion": the actor right before the amount holds it
-_RIGHT_BEFORE = re.compile(r"\s*(?:\(|at|with|:)\s*(?:about|around|roughly|some|nearly|almost)?\s*")
-_BUDGET_OWNER = re.compile(
+_RIGHT_BEFORE: Final = re.compile(r"\s*(?:\(|at|with|:)\s*(?:about|around|roughly|some|nearly|almost)?\s*")
+_BUDGET_OWNER: Final = re.compile(
     r"['’]s?\s+(?:[\w-]+\s+){0,4}?(?:budgets?|allocation|appropriation|funding|spending|outlays?)\b")
-_TO_BEFORE = re.compile(r"(?i)\b(?:to|for)\s+(?:the\s+)?$")  # "allocated $X to (the) ISRO"
+_TO_BEFORE: Final = re.compile(r"(?i)\b(?:to|for)\s+(?:the\s+)?$")  # "allocated $X to (the) ISRO"
 
 
 def _holder(text: str, mentions: list[Mention], amount: Quantity) -> Mention | None:
