@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import re
 
+from hypothesis import given, settings
+from hypothesis.strategies import text
+
 from spacekg.loaders.extract.entities import RecordContext, default_gazetteer
 from spacekg.loaders.extract.gazetteer import tokenize
 from spacekg.loaders.records import read_records
@@ -46,3 +49,18 @@ def test_tokens_carry_the_spans_of_the_token_pattern_in_the_text():
                  *(a.text for r in records for a in r.assertions)]:
         expected = [(m.group(), m.start(), m.end()) for m in reference.finditer(text) if m.group() not in _HYPHENS]
         assert [tuple(t) for t in tokenize(text)] == expected
+
+
+_TRICKY = "aZé9_²Ⅻ '’s.,-‐‑–—$€&()\u00a0\u2003\t\n\x1cǅ"
+
+
+@settings(max_examples=400, deadline=None)
+@given(text(alphabet=_TRICKY, max_size=40))
+def test_tokenizing_chunk_by_chunk_gives_the_token_pattern_over_the_whole_text(sample):
+    """`tokenize` takes a plain word as it is and runs the pattern only over the other
+    white-space-separated chunks: on any text it must give what the pattern gives over the whole
+    text (white space, underscores, digits of other scripts, apostrophes and hyphens included)."""
+    from spacekg.loaders.extract.gazetteer import _HYPHENS, _TOKEN
+
+    whole = [(m.group(), m.start(), m.end()) for m in _TOKEN.finditer(sample) if m.group() not in _HYPHENS]
+    assert [tuple(t) for t in tokenize(sample)] == whole
