@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 
 import pytest
+from hypothesis import given, settings
+from hypothesis.strategies import text
 
 from spacekg.loaders.extract import discovery, polarity, quantities, relations
 from spacekg.loaders.extract.cues import Caseless, Cue, sentence_words
@@ -167,6 +169,19 @@ def test_the_run_readers_word_pattern_matches_what_the_plain_pattern_does():
     plain = re.compile(r"(?:[A-Za-z]\.){2,}|[A-Z]\.(?=\s)|&|[\w’']+(?:[-‐][\w’']+)*")
     for text in [*_sentences(), "e.U.S. D.C.'s x-Y a--B -C A.B U.S.-Japan rock’n’roll's it's' a-b-c d‐e- f Ünï-Çé"]:
         assert discovery._WORD.findall(text) == plain.findall(text), text
+
+
+@settings(max_examples=400, deadline=None)
+@given(text(alphabet="aZé9_²Ⅻ '’s.,-‐‑–—$&()J.\u00a0\u2003\t\n\x1cǅ", max_size=40))
+def test_the_run_reader_reads_chunk_by_chunk_the_words_the_pattern_finds_in_the_whole_text(sample):
+    # `discovery._words` takes a plain word or number chunk as it is and reads the other chunks
+    # with `_WORD` up to the next character (its `(?=\s)` looks there): the same words
+    assert discovery._words(sample) == discovery._WORD.findall(sample)
+
+
+def test_the_run_reader_reads_the_words_of_every_record_sentence_that_the_pattern_finds():
+    for sentence in [*_sentences(), "Dr. J. Smith met A.B. Jones & Co.; U.S.-Japan e.U.S. x-Y a--B J.\n"]:
+        assert discovery._words(sentence) == discovery._WORD.findall(sentence), sentence
 
 
 def test_the_price_cue_before_an_amount_finds_from_its_last_words_what_a_full_search_does():
