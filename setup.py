@@ -2,7 +2,7 @@
 
 `SPACEKG_COMPILE=1 pip install .` compiles the extraction modules with mypyc, the compiler
 mypy ships for type-annotated Python (as black and mypy itself are built): the same source,
-about 1.3x faster, the same output (tests/loaders/test_compiled_extraction.py checks both
+about 1.4x faster, the same output (tests/loaders/test_compiled_extraction.py checks both
 builds give byte-identical extractions). Without the variable the modules stay plain Python.
 An editable install is refused with it: a compiled module beside its source is imported
 first, so an edited module would silently run stale code.
