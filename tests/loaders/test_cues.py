@@ -10,6 +10,7 @@ from hypothesis.strategies import text
 
 from spacekg.loaders.extract import discovery, polarity, quantities, relations
 from spacekg.loaders.extract.cues import Caseless, Cue, sentence_words
+from spacekg.loaders.extract.gazetteer import pattern_words
 from spacekg.loaders.records import read_records
 from tests.conftest import FIXTURES, SHIPPED_RECORD
 
@@ -174,14 +175,18 @@ def test_the_run_readers_word_pattern_matches_what_the_plain_pattern_does():
 @settings(max_examples=400, deadline=None)
 @given(text(alphabet="aZé9_²Ⅻ '’s.,-‐‑–—$&()J.\u00a0\u2003\t\n\x1cǅ", max_size=40))
 def test_the_run_reader_reads_chunk_by_chunk_the_words_the_pattern_finds_in_the_whole_text(sample):
-    # `discovery._words` takes a plain word or number chunk as it is and reads the other chunks
-    # with `_WORD` up to the next character (its `(?=\s)` looks there): the same words
-    assert discovery._words(sample) == discovery._WORD.findall(sample)
+    # the run reader takes a plain word or number chunk as it is and reads the other chunks with
+    # `_WORD` up to the next character (its `(?=\s)` looks there): the same words, at the same spans
+    words, starts, ends = pattern_words(sample, discovery._WORD)
+    assert words == discovery._WORD.findall(sample)
+    assert list(zip(words, starts, ends)) == [(m.group(), *m.span()) for m in discovery._WORD.finditer(sample)]
 
 
 def test_the_run_reader_reads_the_words_of_every_record_sentence_that_the_pattern_finds():
     for sentence in [*_sentences(), "Dr. J. Smith met A.B. Jones & Co.; U.S.-Japan e.U.S. x-Y a--B J.\n"]:
-        assert discovery._words(sentence) == discovery._WORD.findall(sentence), sentence
+        words, starts, ends = pattern_words(sentence, discovery._WORD)
+        assert words == discovery._WORD.findall(sentence), sentence
+        assert list(zip(words, starts, ends)) == [(m.group(), *m.span()) for m in discovery._WORD.finditer(sentence)]
 
 
 def test_the_price_cue_before_an_amount_finds_from_its_last_words_what_a_full_search_does():

@@ -31,6 +31,7 @@ from functools import cache
 from typing import Final, NamedTuple
 
 from spacekg.loaders.extract.cues import Cue
+from spacekg.loaders.extract.gazetteer import pattern_words
 from spacekg.loaders.extract.tables import read_table
 from spacekg.model import EntityClass
 
@@ -227,23 +228,6 @@ _new_word = tuple.__new__  # skip __new__'s Python frame
 _JOINING: Final = _CONNECTORS | _PARTICLES
 
 
-def _words(text: str) -> list[str]:
-    """`_WORD.findall(text)`, with a plain word or number taken as it is: most of a sentence's
-    white-space-separated chunks are one, and the pattern reads such a chunk as one word (see
-    `gazetteer.tokenize`). The other chunks are read by the pattern up to the character after
-    them, which its `(?=\\s)` looks at; no word holds white space, so none runs into it."""
-    words: list[str] = []
-    end = 0
-    for chunk in text.split():
-        start = text.find(chunk, end)
-        end = start + len(chunk)
-        if chunk.isalnum():
-            words.append(chunk)
-        else:
-            words.extend(_WORD.findall(text, start, end + 1))
-    return words
-
-
 def _runs(text: str, blocked: Sequence[tuple[int, int]] = ()) -> Iterable[list[_Word]]:
     """Maximal runs of capitalised words joined by spaces and inner connectors; a
     possessive word ends its run; "of/for" names may continue over ", X and Y". Words that
@@ -260,12 +244,7 @@ def _runs(text: str, blocked: Sequence[tuple[int, int]] = ()) -> Iterable[list[_
     run: list[_Word] = []
     pending: list[_Word] = []
     previous_end = 0
-    # the words as strings (no match objects), each found again from the end of the one
-    # before: only spaces and other characters no word starts with lie between two words
-    find, end = text.find, 0
-    for t in _words(text):
-        start = find(t, end)
-        end = start + len(t)
+    for t, start, end in zip(*pattern_words(text, _WORD)):
         first = t[0]
         if first.islower():  # most words: one test, then the connectors
             if t not in _JOINING:

@@ -45,13 +45,19 @@ _new_token = tuple.__new__  # building tokens (and matches) is the hottest loop 
 
 def tokenize(text: str) -> Tokens:
     """Word tokens with their character spans; hyphens are dropped (they join, not split, names)."""
-    # Most of a sentence's white-space-separated chunks are plain words or numbers, which the
-    # token pattern reads as one token each: those are taken as they are (`str.split` and
-    # `isalnum` test exactly what `\s` and `\w` do, underscore aside), and only the other
-    # chunks ("Japan's", "U.S.-Japan", "$7", "2026,") go through `re`, bounded to the chunk
-    # (the pattern looks at most one character ahead and never behind, and never across white
-    # space, so a chunk's tokens are the same as in the whole text). The regex over the whole
-    # sentence cost about three times as much.
+    return Tokens(*pattern_words(text, _TOKEN))
+
+
+def pattern_words(text: str, pattern: re.Pattern[str]) -> tuple[list[str], list[int], list[int]]:
+    """What `pattern.finditer(text)` finds, as (texts, starts, ends), for a word pattern that
+    reads a white-space-separated chunk of letters and digits as one word, never matches white
+    space and looks at most one character ahead (the token pattern here, the run reader's).
+
+    Most of a sentence's chunks are such plain words or numbers: they are taken as they are
+    (`str.split` and `isalnum` test exactly what `\\s` and `\\w` do; the underscore takes the
+    pattern's path), and only the other chunks ("Japan's", "U.S.-Japan", "$7", "2026,") go
+    through `re`, up to the character after them, which a look-ahead may read. Running the
+    pattern over the whole sentence cost several times as much once compiled."""
     words: list[str] = []
     starts: list[int] = []
     ends: list[int] = []
@@ -64,11 +70,11 @@ def tokenize(text: str) -> Tokens:
             starts.append(start)
             ends.append(end)
         else:
-            for m in _TOKEN.finditer(text, start, end):
+            for m in pattern.finditer(text, start, end + 1):
                 words.append(m.group())
                 starts.append(m.start())
                 ends.append(m.end())
-    return Tokens(words, starts, ends)
+    return words, starts, ends
 
 
 class Tokens(Sequence[Token]):
